@@ -1,0 +1,47 @@
+package io.novacron.crds.nodepool;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class HostStatus {
+  public String name;
+  public boolean ready;
+  public boolean maintenance;
+
+  @JsonPropertyDescription("Why the host is not ready, or what it reported.")
+  public String message;
+
+  public Resources capacity;
+  public Resources allocated;
+  public Long freeMemoryMiB;
+  public int vmCount;
+
+  @JsonPropertyDescription("0 (unusable) to 100 (healthy).")
+  public int healthScore;
+
+  public String healthReason;
+
+  @JsonPropertyDescription("Last time the host answered (RFC 3339).")
+  public String lastSeen;
+
+  @JsonPropertyDescription("Domains on the host that no VirtualMachine owns; never touched.")
+  public int unmanagedDomainCount;
+
+  public List<String> unmanagedDomains = new ArrayList<>();
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Resources {
+    public int cpus;
+    public long memoryMiB;
+
+    public Resources() {}
+
+    public Resources(int cpus, long memoryMiB) {
+      this.cpus = cpus;
+      this.memoryMiB = memoryMiB;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.novacron.crds.nodepool;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class NodePoolStatus {
+  public Long observedGeneration;
+  public List<Condition> conditions = new ArrayList<>();
+  public List<HostStatus> hosts = new ArrayList<>();
+
+  @JsonPropertyDescription("Ready hosts over all hosts, e.g. 2/3.")
+  public String hostsReady;
+
+  public Integer readyHosts;
+  public Integer totalHosts;
+
+  @JsonPropertyDescription("VirtualMachines placed in the pool.")
+  public Integer vmCount;
+
+  @JsonPropertyDescription("Spread of host load, 0 (even) upwards.")
+  public Double imbalance;
+
+  public List<MoveRecommendation> recommendations = new ArrayList<>();
+
+  @JsonPropertyDescription("Forecast time at which the pool's capacity runs out, if it does.")
+  public String capacityExhaustedAt;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class MoveRecommendation {
+    public String vm;
+    public String fromHost;
+    public String toHost;
+    public String reason;
+    public Double expectedGain;
+  }
+}

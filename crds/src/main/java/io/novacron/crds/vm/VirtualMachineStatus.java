@@ -1,0 +1,76 @@
+package io.novacron.crds.vm;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class VirtualMachineStatus {
+  public enum Phase {
+    Pending,
+    Scheduling,
+    Starting,
+    Running,
+    Stopping,
+    Stopped,
+    Failed,
+    Unknown,
+    Terminating
+  }
+
+  public Phase phase;
+
+  @JsonPropertyDescription("Host of the NodePool the VM is placed on.")
+  public String host;
+
+  @JsonPropertyDescription("Name of the libvirt domain (or KubeVirt object) backing the VM.")
+  public String domainName;
+
+  @JsonPropertyDescription("UUID of the libvirt domain.")
+  public String domainUuid;
+
+  public Long observedGeneration;
+
+  public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Fingerprints of the configuration the running domain was started with, by section; used"
+          + " to tell which spec changes need a restart.")
+  public Map<String, String> bootConfig = new LinkedHashMap<>();
+
+  public Usage usage;
+  public Forecast forecast;
+  public Recommendation recommendation;
+
+  /** Latest measured resource usage. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Usage {
+    public Double cpuPercent;
+    public Long memoryUsedBytes;
+    public String sampledAt;
+  }
+
+  /** Forecast load for the coming horizon. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Forecast {
+    public List<Double> cpuPercent = new ArrayList<>();
+    public List<Long> memoryBytes = new ArrayList<>();
+    public Long horizonSeconds;
+    public Long stepSeconds;
+    public String modelVersion;
+    public String generatedAt;
+  }
+
+  /** A better host for the VM, when the placement engine found one. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Recommendation {
+    public String targetHost;
+    public String reason;
+    public Double expectedGain;
+    public String generatedAt;
+  }
+}
