@@ -61,18 +61,25 @@ build_image() {
   local kernel; kernel="$(ls /boot/vmlinuz-*cloud-amd64 2>/dev/null | sort -V | tail -1)"
   [ -n "$kernel" ] || { log "no cloud kernel in /boot; run: $0 install"; exit 1; }
   local kver="${kernel#/boot/vmlinuz-}"
+  local stamp="$kver $(md5sum "${BASH_SOURCE[0]}" | cut -c1-12)"
   if [ -f "$GUEST/initramfs.cpio.gz" ] && [ -f "$GUEST/vmlinuz" ] &&
-    [ "$(cat "$GUEST/kernel-version" 2>/dev/null)" = "$kver" ]; then
+    [ "$(cat "$GUEST/image-stamp" 2>/dev/null)" = "$stamp" ]; then
     return 0
   fi
   log "building guest image for kernel $kver"
   local root; root="$(mktemp -d)"
   mkdir -p "$root"/{bin,proc,sys,dev,etc/acpi/PWRF,lib/modules,var/run,var/log}
   cp /bin/busybox "$root/bin/busybox"
-  for m in drivers/acpi/button.ko drivers/input/evdev.ko; do
+  # Loaded in this order by init: ACPI power button (graceful shutdown) and virtio balloon
+  # (live memory resize).
+  for m in drivers/acpi/button.ko drivers/input/evdev.ko drivers/virtio/virtio.ko \
+    drivers/virtio/virtio_ring.ko drivers/virtio/virtio_pci_legacy_dev.ko \
+    drivers/virtio/virtio_pci_modern_dev.ko drivers/virtio/virtio_pci.ko \
+    drivers/virtio/virtio_balloon.ko; do
     local src="/lib/modules/$kver/kernel/$m"
     if [ -f "$src" ]; then cp "$src" "$root/lib/modules/"; fi
     if [ -f "$src.xz" ]; then xz -dc "$src.xz" >"$root/lib/modules/$(basename "$m")"; fi
+    basename "$m" >>"$root/lib/modules/order"
   done
   # Power button (ACPI shutdown from libvirt) -> clean poweroff.
   printf '#!/bin/busybox sh\necho NOVACRON-GUEST-POWEROFF\n/bin/busybox poweroff -f\n' \
@@ -84,7 +91,7 @@ build_image() {
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-for m in /lib/modules/*.ko; do insmod "$m" 2>/dev/null; done
+while read -r m; do insmod "/lib/modules/$m" 2>/dev/null; done </lib/modules/order
 acpid -d -c /etc/acpi >/dev/null 2>&1 &
 echo "NOVACRON-GUEST-BOOTED $(cat /proc/sys/kernel/hostname) vcpus=$(grep -c ^processor /proc/cpuinfo)"
 i=0
@@ -98,7 +105,7 @@ INIT
   mkdir -p "$GUEST"
   (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$GUEST/initramfs.cpio.gz"
   cp "$kernel" "$GUEST/vmlinuz"
-  echo "$kver" >"$GUEST/kernel-version"
+  echo "$stamp" >"$GUEST/image-stamp"
   rm -rf "$root"
 }
 

@@ -42,9 +42,31 @@ public class VirtualMachineStatus {
           + " to tell which spec changes need a restart.")
   public Map<String, String> bootConfig = new LinkedHashMap<>();
 
+  @JsonPropertyDescription(
+      "When the operator asked the running domain to stop (runStrategy Halted); the domain is"
+          + " forced off once the grace period has passed.")
+  public String stopRequestedAt;
+
+  @JsonPropertyDescription("vCPUs and memory the running domain has been given.")
+  public Resources resources;
+
   public Usage usage;
   public Forecast forecast;
   public Recommendation recommendation;
+
+  /** vCPUs and memory given to the running domain, including live changes. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Resources {
+    public int vcpus;
+    public long memoryMiB;
+
+    public Resources() {}
+
+    public Resources(int vcpus, long memoryMiB) {
+      this.vcpus = vcpus;
+      this.memoryMiB = memoryMiB;
+    }
+  }
 
   /** Latest measured resource usage. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,0 +1,124 @@
+package io.novacron.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.novacron.operator.config.OperatorConfig;
+import io.novacron.operator.domain.DomainSettings;
+import io.novacron.operator.domain.DomainXmlRenderer;
+import io.novacron.operator.kube.ConditionWriter;
+import io.novacron.operator.kube.EventRecorder;
+import io.novacron.operator.libvirt.HostConnections;
+import io.novacron.operator.nodepool.NodePoolReconciler;
+import io.novacron.operator.placement.PlacementLedger;
+import io.novacron.operator.vm.DomainLifecycle;
+import io.novacron.operator.vm.VirtualMachineReconciler;
+import io.novacron.operator.vm.VmPlacement;
+import io.novacron.operator.vm.VmStatusRecorder;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The operator process: wires the reconcilers to the Kubernetes API and the libvirt hosts. */
+public final class NovaCronOperator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NovaCronOperator.class);
+
+  private final Operator operator;
+  private final HostConnections hosts;
+  private final ExecutorService probeExecutor;
+
+  private NovaCronOperator(KubernetesClient client, OperatorConfig config) {
+    Clock clock = Clock.systemUTC();
+    this.hosts =
+        new HostConnections(
+            config.get(OperatorConfig.LIBVIRT_CALL_TIMEOUT),
+            config.get(OperatorConfig.RECONNECT_BACKOFF_MAX),
+            clock);
+    this.probeExecutor = Executors.newCachedThreadPool(daemonThreads("host-probe"));
+    Set<String> namespaces = config.get(OperatorConfig.NAMESPACES);
+    String eventNamespace = client.getNamespace() == null ? "default" : client.getNamespace();
+    ConditionWriter conditions = new ConditionWriter(clock);
+    EventRecorder events = new EventRecorder(client, eventNamespace, clock);
+    VmStatusRecorder vmRecorder = new VmStatusRecorder(conditions, events);
+    DomainXmlRenderer renderer =
+        new DomainXmlRenderer(
+            new DomainSettings(
+                config.get(OperatorConfig.DOMAIN_TYPE),
+                config.get(OperatorConfig.CONSOLE_LOG_DIR)));
+
+    this.operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withConcurrentReconciliationThreads(
+                        config.get(OperatorConfig.RECONCILE_THREADS))
+                    // Plain patches: the status subresource is ours alone, and this keeps the
+                    // operator working against API servers (and test servers) without SSA.
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false));
+    operator.register(
+        new NodePoolReconciler(
+            hosts,
+            conditions,
+            events,
+            probeExecutor,
+            namespaces,
+            config.get(OperatorConfig.POOL_POLL_INTERVAL)));
+    operator.register(
+        new VirtualMachineReconciler(
+            hosts,
+            new VmPlacement(hosts, new PlacementLedger()),
+            new DomainLifecycle(
+                renderer, vmRecorder, config.get(OperatorConfig.SHUTDOWN_GRACE_PERIOD), clock),
+            vmRecorder,
+            config.get(OperatorConfig.VM_POLL_INTERVAL),
+            config.get(OperatorConfig.START_RETRY_INTERVAL)),
+        c -> {
+          if (!namespaces.isEmpty()) {
+            c.settingNamespaces(namespaces);
+          }
+        });
+  }
+
+  /** Starts the operator against {@code client}; close it to stop. */
+  public static NovaCronOperator start(KubernetesClient client, OperatorConfig config) {
+    NovaCronOperator op = new NovaCronOperator(client, config);
+    op.operator.start();
+    log.info("NovaCron operator started");
+    return op;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    probeExecutor.shutdownNow();
+    hosts.close();
+    log.info("NovaCron operator stopped");
+  }
+
+  public static void main(String[] args) {
+    OperatorConfig config = OperatorConfig.fromEnvironment();
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    NovaCronOperator op = start(client, config);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  op.close();
+                  client.close();
+                },
+                "novacron-shutdown"));
+  }
+
+  static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,176 @@
+package io.novacron.operator.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting of the operator. Values come from the environment, which overrides an optional
+ * properties file named by {@code NOVACRON_CONFIG_FILE} (same keys), which overrides the defaults.
+ */
+public final class OperatorConfig {
+  public static final Option<Set<String>> NAMESPACES =
+      new Option<>(
+          "NOVACRON_NAMESPACES",
+          "",
+          "Comma-separated namespaces whose VirtualMachines are managed; empty means all.",
+          OperatorConfig::parseSet);
+  public static final Option<String> DOMAIN_TYPE =
+      new Option<>(
+          "NOVACRON_DOMAIN_TYPE",
+          "kvm",
+          "libvirt domain type: kvm (hardware virtualization) or qemu (software emulation, TCG).",
+          OperatorConfig::parseDomainType);
+  public static final Option<String> CONSOLE_LOG_DIR =
+      new Option<>(
+          "NOVACRON_CONSOLE_LOG_DIR",
+          "/var/log/libvirt/qemu",
+          "Directory on each host where a VM's serial console is logged as <domain>-console.log.",
+          Function.identity());
+  public static final Option<Duration> LIBVIRT_CALL_TIMEOUT =
+      new Option<>(
+          "NOVACRON_LIBVIRT_CALL_TIMEOUT",
+          "10s",
+          "Longest a single libvirt call may take before its host is treated as unreachable.",
+          Durations::parse);
+  public static final Option<Duration> RECONNECT_BACKOFF_MAX =
+      new Option<>(
+          "NOVACRON_RECONNECT_BACKOFF_MAX",
+          "60s",
+          "Upper bound of the exponential backoff between reconnects to an unreachable host"
+              + " (starts at 1s).",
+          Durations::parse);
+  public static final Option<Duration> POOL_POLL_INTERVAL =
+      new Option<>(
+          "NOVACRON_POOL_POLL_INTERVAL",
+          "30s",
+          "How often each NodePool's hosts are probed.",
+          Durations::parse);
+  public static final Option<Duration> VM_POLL_INTERVAL =
+      new Option<>(
+          "NOVACRON_VM_POLL_INTERVAL",
+          "15s",
+          "How often each VirtualMachine's domain state is checked against its runStrategy.",
+          Durations::parse);
+  public static final Option<Duration> SHUTDOWN_GRACE_PERIOD =
+      new Option<>(
+          "NOVACRON_SHUTDOWN_GRACE_PERIOD",
+          "60s",
+          "Default time a graceful shutdown may take before the domain is destroyed.",
+          Durations::parse);
+  public static final Option<Duration> START_RETRY_INTERVAL =
+      new Option<>(
+          "NOVACRON_START_RETRY_INTERVAL",
+          "60s",
+          "Wait before retrying a VM that could not be placed or started.",
+          Durations::parse);
+  public static final Option<Integer> RECONCILE_THREADS =
+      new Option<>(
+          "NOVACRON_RECONCILE_THREADS",
+          "10",
+          "Concurrent reconciliations across all resources.",
+          Integer::parseInt);
+
+  public static final List<Option<?>> OPTIONS =
+      List.of(
+          NAMESPACES,
+          DOMAIN_TYPE,
+          CONSOLE_LOG_DIR,
+          LIBVIRT_CALL_TIMEOUT,
+          RECONNECT_BACKOFF_MAX,
+          POOL_POLL_INTERVAL,
+          VM_POLL_INTERVAL,
+          SHUTDOWN_GRACE_PERIOD,
+          START_RETRY_INTERVAL,
+          RECONCILE_THREADS);
+
+  public static final String CONFIG_FILE_KEY = "NOVACRON_CONFIG_FILE";
+
+  private final Map<String, String> values;
+
+  private OperatorConfig(Map<String, String> values) {
+    this.values = values;
+    OPTIONS.forEach(this::get); // fail at start-up, not at first use
+  }
+
+  /** Reads the process environment and the optional file it names. */
+  public static OperatorConfig fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static OperatorConfig from(Map<String, String> env) {
+    Map<String, String> values = new HashMap<>();
+    String file = env.get(CONFIG_FILE_KEY);
+    if (file != null && !file.isBlank()) {
+      values.putAll(readFile(Path.of(file)));
+    }
+    OPTIONS.forEach(
+        o -> {
+          if (env.containsKey(o.key())) {
+            values.put(o.key(), env.get(o.key()));
+          }
+        });
+    return new OperatorConfig(values);
+  }
+
+  public <T> T get(Option<T> option) {
+    return option.parse(values.getOrDefault(option.key(), option.defaultValue()));
+  }
+
+  /** The README's configuration table. */
+  public static String markdownTable() {
+    StringBuilder sb = new StringBuilder("| Key | Default | Description |\n|---|---|---|\n");
+    for (Option<?> o : OPTIONS) {
+      sb.append("| `")
+          .append(o.key())
+          .append("` | `")
+          .append(o.defaultValue())
+          .append("` | ")
+          .append(o.description())
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  private static Map<String, String> readFile(Path path) {
+    Properties props = new Properties();
+    try (Reader reader = Files.newBufferedReader(path)) {
+      props.load(reader);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read configuration file " + path + ": " + e, e);
+    }
+    Set<String> known = OPTIONS.stream().map(Option::key).collect(Collectors.toSet());
+    Map<String, String> values = new HashMap<>();
+    for (String key : props.stringPropertyNames()) {
+      if (!known.contains(key)) {
+        throw new IllegalArgumentException("Unknown option " + key + " in " + path);
+      }
+      values.put(key, props.getProperty(key));
+    }
+    return values;
+  }
+
+  private static Set<String> parseSet(String raw) {
+    return Arrays.stream(raw.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static String parseDomainType(String raw) {
+    if (!raw.equals("kvm") && !raw.equals("qemu")) {
+      throw new IllegalArgumentException("expected kvm or qemu");
+    }
+    return raw;
+  }
+}

@@ -1,0 +1,4 @@
+package io.novacron.operator.libvirt;
+
+/** A domain defined or running on a host. */
+public record DomainSummary(String uuid, String name, boolean active) {}

@@ -1,0 +1,132 @@
+package io.novacron.operator.libvirt;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
+import org.libvirt.Error.ErrorNumber;
+import org.libvirt.LibvirtException;
+import org.libvirt.NodeInfo;
+
+/** The operations NovaCron performs on one libvirt host, each bounded by the call timeout. */
+public final class LibvirtHost {
+  private static final int LIST_ALL = 0;
+  private static final long MIB = 1024L * 1024L;
+
+  private final HostConnection connection;
+
+  LibvirtHost(HostConnection connection) {
+    this.connection = connection;
+  }
+
+  public String uri() {
+    return connection.uri();
+  }
+
+  public Instant lastSeen() {
+    return connection.lastSeen();
+  }
+
+  public HostFacts facts() {
+    return connection.call(
+        "reading host facts",
+        c -> {
+          NodeInfo info = c.nodeInfo();
+          return new HostFacts(
+              c.getHostName(), info.cpus, info.memory / 1024, c.getFreeMemory() / MIB);
+        });
+  }
+
+  public List<DomainSummary> domains() {
+    return connection.call(
+        "listing domains",
+        c -> {
+          List<DomainSummary> result = new ArrayList<>();
+          for (Domain d : c.listAllDomains(LIST_ALL)) {
+            result.add(new DomainSummary(d.getUUIDString(), d.getName(), d.isActive() == 1));
+          }
+          return result;
+        });
+  }
+
+  public Optional<DomainRuntime> domain(String uuid) {
+    return connection.call(
+        "reading domain " + uuid,
+        c -> {
+          Domain d = lookup(c, uuid);
+          if (d == null) {
+            return Optional.empty();
+          }
+          DomainInfo info = d.getInfo();
+          return Optional.of(
+              new DomainRuntime(
+                  uuid,
+                  d.getName(),
+                  DomainStateReader.read(d),
+                  info.nrVirtCpu,
+                  info.memory,
+                  info.maxMem));
+        });
+  }
+
+  /** Defines (or redefines) a persistent domain; returns its UUID. */
+  public String define(String xml) {
+    return connection.call("defining domain", c -> c.domainDefineXML(xml).getUUIDString());
+  }
+
+  public void start(String uuid) {
+    onDomain("starting domain", uuid, Domain::create);
+  }
+
+  /** Asks the guest to shut down (ACPI); returns at once. */
+  public void shutdown(String uuid) {
+    onDomain("shutting down domain", uuid, Domain::shutdown);
+  }
+
+  public void destroy(String uuid) {
+    onDomain("destroying domain", uuid, Domain::destroy);
+  }
+
+  public void undefine(String uuid) {
+    onDomain("undefining domain", uuid, Domain::undefine);
+  }
+
+  public void setVcpus(String uuid, int vcpus) {
+    onDomain("setting vCPUs", uuid, d -> d.setVcpus(vcpus));
+  }
+
+  public void setMemoryKiB(String uuid, long kib) {
+    onDomain("setting memory", uuid, d -> d.setMemory(kib));
+  }
+
+  private interface DomainAction {
+    void apply(Domain d) throws LibvirtException;
+  }
+
+  private void onDomain(String what, String uuid, DomainAction action) {
+    connection.call(
+        what + " " + uuid,
+        c -> {
+          Domain d = lookup(c, uuid);
+          if (d == null) {
+            throw new LibvirtOperationException("domain " + uuid + " does not exist", null);
+          }
+          action.apply(d);
+          return null;
+        });
+  }
+
+  private static Domain lookup(Connect c, String uuid) throws LibvirtException {
+    try {
+      return c.domainLookupByUUIDString(uuid);
+    } catch (LibvirtException e) {
+      if (e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+        return null;
+      }
+      throw e;
+    }
+  }
+}

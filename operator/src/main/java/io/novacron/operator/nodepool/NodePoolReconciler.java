@@ -1,0 +1,191 @@
+package io.novacron.operator.nodepool;
+
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.novacron.crds.common.Conditions;
+import io.novacron.crds.nodepool.HostSpec;
+import io.novacron.crds.nodepool.HostStatus;
+import io.novacron.crds.nodepool.HostStatus.Resources;
+import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.nodepool.NodePoolStatus;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.operator.domain.VmResources;
+import io.novacron.operator.kube.ConditionWriter;
+import io.novacron.operator.kube.EventRecorder;
+import io.novacron.operator.libvirt.HostConnections;
+import io.novacron.operator.validation.NodePoolValidator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Probes every host of a NodePool (in parallel, each call bounded by the libvirt timeout) and
+ * records per-host readiness, capacity, allocation, health and unmanaged domains in its status.
+ */
+public final class NodePoolReconciler implements Reconciler<NodePool> {
+  private final HostProber prober;
+  private final ConditionWriter conditions;
+  private final EventRecorder events;
+  private final ExecutorService probeExecutor;
+  private final Set<String> vmNamespaces;
+  private final Duration pollInterval;
+
+  public NodePoolReconciler(
+      HostConnections hosts,
+      ConditionWriter conditions,
+      EventRecorder events,
+      ExecutorService probeExecutor,
+      Set<String> vmNamespaces,
+      Duration pollInterval) {
+    this.prober = new HostProber(hosts);
+    this.conditions = conditions;
+    this.events = events;
+    this.probeExecutor = probeExecutor;
+    this.vmNamespaces = vmNamespaces;
+    this.pollInterval = pollInterval;
+  }
+
+  @Override
+  public List<EventSource<?, NodePool>> prepareEventSources(EventSourceContext<NodePool> context) {
+    var builder =
+        InformerEventSourceConfiguration.from(VirtualMachine.class, NodePool.class)
+            .withSecondaryToPrimaryMapper(
+                vm ->
+                    vm.getSpec() == null || vm.getSpec().nodePool == null
+                        ? Set.of()
+                        : Set.of(new ResourceID(vm.getSpec().nodePool)));
+    if (vmNamespaces.isEmpty()) {
+      builder.withWatchAllNamespaces();
+    } else {
+      builder.withNamespaces(vmNamespaces);
+    }
+    return List.of(new InformerEventSource<>(builder.build(), context));
+  }
+
+  @Override
+  public UpdateControl<NodePool> reconcile(NodePool pool, Context<NodePool> context) {
+    NodePoolStatus previous = pool.getStatus() == null ? new NodePoolStatus() : pool.getStatus();
+    NodePoolStatus status = new NodePoolStatus();
+    status.conditions = new ArrayList<>(previous.conditions);
+    status.recommendations = previous.recommendations;
+    status.imbalance = previous.imbalance;
+    status.capacityExhaustedAt = previous.capacityExhaustedAt;
+    pool.setStatus(status);
+    Long generation = pool.getMetadata().getGeneration();
+    status.observedGeneration = generation;
+
+    List<String> problems = NodePoolValidator.poolProblems(pool.getSpec());
+    if (problems.isEmpty()) {
+      conditions.set(
+          status.conditions, Conditions.VALID, true, "Valid", "spec is valid", generation);
+    } else if (conditions.set(
+        status.conditions,
+        Conditions.VALID,
+        false,
+        "InvalidSpec",
+        String.join("; ", problems),
+        generation)) {
+      events.warning(pool, "InvalidSpec", String.join("; ", problems));
+    }
+
+    List<VirtualMachine> allVms = allVirtualMachines(context);
+    Set<String> owned =
+        allVms.stream().map(vm -> vm.getMetadata().getUid()).collect(Collectors.toSet());
+    String poolName = pool.getMetadata().getName();
+    List<VirtualMachine> placedHere =
+        allVms.stream()
+            .filter(vm -> vm.getSpec() != null && poolName.equals(vm.getSpec().nodePool))
+            .filter(vm -> vm.getStatus() != null && vm.getStatus().host != null)
+            .toList();
+
+    List<CompletableFuture<HostStatus>> probes = new ArrayList<>();
+    for (HostSpec host : pool.getSpec().hosts) {
+      List<VirtualMachine> onHost =
+          placedHere.stream().filter(vm -> host.name.equals(vm.getStatus().host)).toList();
+      probes.add(
+          CompletableFuture.supplyAsync(
+              () ->
+                  prober.probe(
+                      host, pool.getSpec().overcommit, allocated(onHost), onHost.size(), owned),
+              probeExecutor));
+    }
+    status.hosts = probes.stream().map(CompletableFuture::join).toList();
+    summarize(pool, previous, status);
+    return UpdateControl.patchStatus(pool).rescheduleAfter(pollInterval);
+  }
+
+  private void summarize(NodePool pool, NodePoolStatus previous, NodePoolStatus status) {
+    Long generation = pool.getMetadata().getGeneration();
+    int ready = (int) status.hosts.stream().filter(h -> h.ready).count();
+    status.readyHosts = ready;
+    status.totalHosts = status.hosts.size();
+    status.hostsReady = ready + "/" + status.hosts.size();
+    status.vmCount = status.hosts.stream().mapToInt(h -> h.vmCount).sum();
+
+    Map<String, Boolean> wasReady =
+        previous.hosts.stream().collect(Collectors.toMap(h -> h.name, h -> h.ready, (a, b) -> a));
+    for (HostStatus h : status.hosts) {
+      Boolean before = wasReady.get(h.name);
+      if (h.ready && Boolean.FALSE.equals(before)) {
+        events.normal(pool, "HostReady", "host " + h.name + " is ready again");
+      } else if (!h.ready && !Objects.equals(before, Boolean.FALSE)) {
+        events.warning(pool, "HostNotReady", "host " + h.name + ": " + h.message);
+      }
+    }
+
+    String notReady =
+        status.hosts.stream()
+            .filter(h -> !h.ready)
+            .map(h -> h.name + ": " + h.message)
+            .collect(Collectors.joining("; "));
+    conditions.set(
+        status.conditions,
+        Conditions.AVAILABLE,
+        ready > 0,
+        ready > 0 ? "HostsReady" : "NoHostReady",
+        ready + " of " + status.hosts.size() + " hosts ready",
+        generation);
+    conditions.set(
+        status.conditions,
+        Conditions.DEGRADED,
+        !notReady.isEmpty(),
+        notReady.isEmpty() ? "AllHostsReady" : "HostsNotReady",
+        notReady.isEmpty() ? "all hosts ready" : notReady,
+        generation);
+  }
+
+  private static Resources allocated(List<VirtualMachine> vms) {
+    int vcpus = 0;
+    long memory = 0;
+    for (VirtualMachine vm : vms) {
+      try {
+        memory += VmResources.of(vm.getSpec()).memoryMiB();
+        vcpus += vm.getSpec().vcpus;
+      } catch (IllegalArgumentException e) {
+        // an invalid spec has no domain; its own status says why
+      }
+    }
+    return new Resources(vcpus, memory);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<VirtualMachine> allVirtualMachines(Context<NodePool> context) {
+    var source =
+        (InformerEventSource<VirtualMachine, NodePool>)
+            context.eventSourceRetriever().getEventSourceFor(VirtualMachine.class);
+    return source.list().map(Function.identity()).toList();
+  }
+}

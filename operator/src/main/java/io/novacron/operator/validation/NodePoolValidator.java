@@ -1,0 +1,47 @@
+package io.novacron.operator.validation;
+
+import io.novacron.crds.common.Backend;
+import io.novacron.crds.nodepool.HostSpec;
+import io.novacron.crds.nodepool.NodePoolSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Checks a NodePool spec; a bad host entry never stops the pool's good hosts from working. */
+public final class NodePoolValidator {
+  private NodePoolValidator() {}
+
+  /** Problems with the pool as a whole. */
+  public static List<String> poolProblems(NodePoolSpec spec) {
+    List<String> problems = new ArrayList<>();
+    if (spec == null) {
+      return List.of("spec is missing");
+    }
+    if (spec.backend == Backend.Libvirt && spec.hosts.isEmpty()) {
+      problems.add("a Libvirt pool needs at least one host");
+    }
+    Set<String> names = new HashSet<>();
+    for (HostSpec h : spec.hosts) {
+      if (h.name != null && !names.add(h.name)) {
+        problems.add("host name " + h.name + " is used twice");
+      }
+    }
+    if (spec.overcommit != null && (spec.overcommit.cpu <= 0 || spec.overcommit.memory <= 0)) {
+      problems.add("overcommit ratios must be positive");
+    }
+    if (spec.rebalancing != null
+        && (spec.rebalancing.threshold < 1 || spec.rebalancing.threshold > 5)) {
+      problems.add("rebalancing.threshold must be between 1 and 5");
+    }
+    return problems;
+  }
+
+  /** The problem with one host entry, or null. */
+  public static String hostProblem(HostSpec host) {
+    if (host.name == null || host.name.isBlank()) {
+      return "host has no name";
+    }
+    return LibvirtUris.problem(host.uri).orElse(null);
+  }
+}

@@ -1,0 +1,233 @@
+package io.novacron.operator.vm;
+
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.novacron.crds.common.Backend;
+import io.novacron.crds.nodepool.HostSpec;
+import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.crds.vm.VirtualMachineStatus;
+import io.novacron.crds.vm.VirtualMachineStatus.Phase;
+import io.novacron.operator.domain.DomainNames;
+import io.novacron.operator.libvirt.HostConnections;
+import io.novacron.operator.libvirt.HostUnreachableException;
+import io.novacron.operator.libvirt.LibvirtHost;
+import io.novacron.operator.libvirt.LibvirtOperationException;
+import io.novacron.operator.placement.PlacementDecision;
+import io.novacron.operator.validation.VirtualMachineValidator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps each VirtualMachine's libvirt domain in line with its spec: observe (pool, host, domain) →
+ * validate → act (place, power, resize) → record status. The work is done by {@link VmPlacement}
+ * and {@link DomainLifecycle}; {@link VmStatusRecorder} writes conditions and Events.
+ */
+public final class VirtualMachineReconciler
+    implements Reconciler<VirtualMachine>, Cleaner<VirtualMachine> {
+
+  private static final Duration TRANSITION_POLL = Duration.ofSeconds(2);
+
+  private final HostConnections hosts;
+  private final VmPlacement placement;
+  private final DomainLifecycle lifecycle;
+  private final VmStatusRecorder recorder;
+  private final Duration pollInterval;
+  private final Duration retryInterval;
+
+  public VirtualMachineReconciler(
+      HostConnections hosts,
+      VmPlacement placement,
+      DomainLifecycle lifecycle,
+      VmStatusRecorder recorder,
+      Duration pollInterval,
+      Duration retryInterval) {
+    this.hosts = hosts;
+    this.placement = placement;
+    this.lifecycle = lifecycle;
+    this.recorder = recorder;
+    this.pollInterval = pollInterval;
+    this.retryInterval = retryInterval;
+  }
+
+  @Override
+  public List<EventSource<?, VirtualMachine>> prepareEventSources(
+      EventSourceContext<VirtualMachine> context) {
+    var pools =
+        InformerEventSourceConfiguration.from(NodePool.class, VirtualMachine.class)
+            .withPrimaryToSecondaryMapper(
+                (VirtualMachine vm) ->
+                    vm.getSpec() == null || vm.getSpec().nodePool == null
+                        ? Set.<ResourceID>of()
+                        : Set.of(new ResourceID(vm.getSpec().nodePool)))
+            .withSecondaryToPrimaryMapper(
+                pool ->
+                    context
+                        .getPrimaryCache()
+                        .list(
+                            vm ->
+                                vm.getSpec() != null
+                                    && pool.getMetadata().getName().equals(vm.getSpec().nodePool))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build();
+    return List.of(new InformerEventSource<>(pools, context));
+  }
+
+  @Override
+  public UpdateControl<VirtualMachine> reconcile(
+      VirtualMachine vm, Context<VirtualMachine> context) {
+    VirtualMachineStatus status = statusOf(vm);
+    status.observedGeneration = vm.getMetadata().getGeneration();
+    status.domainName = DomainNames.domainName(vm);
+    status.domainUuid = DomainNames.domainUuid(vm);
+
+    List<String> problems = VirtualMachineValidator.problems(vm.getSpec());
+    if (!problems.isEmpty()) {
+      recorder.invalid(vm, String.join("; ", problems));
+      return UpdateControl.patchStatus(vm);
+    }
+    if (vm.getSpec().backend == Backend.KubeVirt) {
+      recorder.notReady(
+          vm,
+          Phase.Pending,
+          "BackendNotSupported",
+          "the KubeVirt backend is not implemented yet; use backend Libvirt");
+      return UpdateControl.patchStatus(vm);
+    }
+    Optional<NodePool> pool = context.getSecondaryResource(NodePool.class);
+    if (pool.isEmpty()) {
+      recorder.unscheduled(
+          vm, "NodePoolNotFound", "NodePool '" + vm.getSpec().nodePool + "' does not exist");
+      return UpdateControl.patchStatus(vm).rescheduleAfter(retryInterval);
+    }
+    placement.learn(context.getPrimaryCache().list().toList());
+
+    if (status.host == null && !place(vm, pool.get())) {
+      return UpdateControl.patchStatus(vm).rescheduleAfter(retryInterval);
+    }
+    if (status.host == null) {
+      return UpdateControl.patchStatus(vm); // halted and never placed: nothing to watch
+    }
+    Optional<HostSpec> hostSpec = findHost(pool.get(), status.host);
+    if (hostSpec.isEmpty()) {
+      recorder.notReady(
+          vm,
+          Phase.Unknown,
+          "HostRemoved",
+          "host " + status.host + " is no longer in NodePool " + vm.getSpec().nodePool);
+      return UpdateControl.patchStatus(vm).rescheduleAfter(retryInterval);
+    }
+    try {
+      LibvirtHost host = hosts.host(hostSpec.get().uri);
+      Duration next =
+          switch (lifecycle.converge(vm, host)) {
+            case SETTLED -> pollInterval;
+            case TRANSITIONING -> TRANSITION_POLL;
+            case FAILED -> retryInterval;
+          };
+      return UpdateControl.patchStatus(vm).rescheduleAfter(next);
+    } catch (HostUnreachableException e) {
+      recorder.notReady(
+          vm,
+          Phase.Unknown,
+          "HostUnreachable",
+          "host " + status.host + " is unreachable: " + e.getMessage());
+      return UpdateControl.patchStatus(vm).rescheduleAfter(pollInterval);
+    } catch (LibvirtOperationException e) {
+      recorder.notReady(
+          vm, Phase.Failed, "HostRefused", "host " + status.host + ": " + e.getMessage());
+      return UpdateControl.patchStatus(vm).rescheduleAfter(retryInterval);
+    }
+  }
+
+  /**
+   * Gives the VM a host: the one already holding its domain, else the planner's choice.
+   *
+   * @return false when no host could be found (the status says why)
+   */
+  private boolean place(VirtualMachine vm, NodePool pool) {
+    VirtualMachineStatus status = vm.getStatus();
+    Optional<String> existing = placement.findExistingDomain(vm, pool);
+    if (existing.isPresent()) {
+      status.host = existing.get();
+      placement.record(vm, status.host);
+      recorder.scheduled(vm, "Adopted", "found its domain on host " + status.host);
+      return true;
+    }
+    if (vm.getSpec().runStrategy == io.novacron.crds.vm.RunStrategy.Halted) {
+      recorder.notReady(vm, Phase.Stopped, "Halted", "runStrategy is Halted; not placed");
+      return true;
+    }
+    PlacementDecision decision = placement.choose(vm, pool);
+    if (decision.host().isEmpty()) {
+      recorder.unscheduled(vm, "Unschedulable", decision.explanation());
+      return false;
+    }
+    status.host = decision.host().get();
+    status.phase = Phase.Scheduling;
+    recorder.scheduled(vm, "Placed", "placed on host " + status.host);
+    return true;
+  }
+
+  @Override
+  public DeleteControl cleanup(VirtualMachine vm, Context<VirtualMachine> context) {
+    VirtualMachineStatus status = statusOf(vm);
+    Optional<NodePool> pool = context.getSecondaryResource(NodePool.class);
+    Optional<String> hostName =
+        Optional.ofNullable(status.host)
+            .or(() -> pool.flatMap(p -> placement.findExistingDomain(vm, p)));
+    if (hostName.isEmpty()) {
+      placement.forget(vm);
+      return DeleteControl.defaultDelete();
+    }
+    Optional<HostSpec> hostSpec = pool.flatMap(p -> findHost(p, hostName.get()));
+    if (hostSpec.isEmpty()) {
+      recorder.warning(
+          vm,
+          "DomainLeftBehind",
+          "host "
+              + hostName.get()
+              + " is no longer in NodePool "
+              + vm.getSpec().nodePool
+              + "; its domain "
+              + DomainNames.domainName(vm)
+              + " could not be removed");
+      placement.forget(vm);
+      return DeleteControl.defaultDelete();
+    }
+    try {
+      lifecycle.remove(vm, hosts.host(hostSpec.get().uri));
+    } catch (HostUnreachableException | LibvirtOperationException e) {
+      recorder.warning(
+          vm,
+          "CleanupBlocked",
+          "cannot remove domain from host " + hostName.get() + ": " + e.getMessage());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryInterval);
+    }
+    placement.forget(vm);
+    return DeleteControl.defaultDelete();
+  }
+
+  private static Optional<HostSpec> findHost(NodePool pool, String name) {
+    return pool.getSpec().hosts.stream().filter(h -> name.equals(h.name)).findFirst();
+  }
+
+  private static VirtualMachineStatus statusOf(VirtualMachine vm) {
+    if (vm.getStatus() == null) {
+      vm.setStatus(new VirtualMachineStatus());
+    }
+    return vm.getStatus();
+  }
+}

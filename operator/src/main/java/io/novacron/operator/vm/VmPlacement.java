@@ -1,0 +1,133 @@
+package io.novacron.operator.vm;
+
+import io.novacron.crds.nodepool.HostSpec;
+import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.crds.vm.VirtualMachineSpec;
+import io.novacron.operator.domain.DomainNames;
+import io.novacron.operator.domain.VmResources;
+import io.novacron.operator.libvirt.HostConnections;
+import io.novacron.operator.libvirt.HostFacts;
+import io.novacron.operator.libvirt.HostUnreachableException;
+import io.novacron.operator.libvirt.LibvirtOperationException;
+import io.novacron.operator.placement.HostView;
+import io.novacron.operator.placement.PlacementDecision;
+import io.novacron.operator.placement.PlacementLedger;
+import io.novacron.operator.placement.PlacementLedger.Assignment;
+import io.novacron.operator.placement.PlacementLedger.HostAllocation;
+import io.novacron.operator.placement.PlacementPlanner;
+import io.novacron.operator.placement.VmRequest;
+import io.novacron.operator.validation.NodePoolValidator;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Finds the host a VM runs on, or chooses one for it. */
+public final class VmPlacement {
+  private final HostConnections hosts;
+  private final PlacementLedger ledger;
+
+  public VmPlacement(HostConnections hosts, PlacementLedger ledger) {
+    this.hosts = hosts;
+    this.ledger = ledger;
+  }
+
+  /** Records the placements other VMs' statuses show, so capacity counts them. */
+  void learn(Collection<VirtualMachine> vms) {
+    for (VirtualMachine vm : vms) {
+      if (vm.getStatus() != null && vm.getStatus().host != null && vm.getSpec() != null) {
+        try {
+          ledger.recordIfAbsent(vm.getMetadata().getUid(), assignment(vm, vm.getStatus().host));
+        } catch (IllegalArgumentException e) {
+          // an invalid spec claims nothing; its own reconcile reports it
+        }
+      }
+    }
+  }
+
+  void record(VirtualMachine vm, String host) {
+    ledger.record(vm.getMetadata().getUid(), assignment(vm, host));
+  }
+
+  void forget(VirtualMachine vm) {
+    ledger.forget(vm.getMetadata().getUid());
+  }
+
+  /**
+   * The pool host that already has this VM's domain (left by an earlier placement whose status
+   * write was lost), so the VM is adopted rather than defined twice.
+   */
+  Optional<String> findExistingDomain(VirtualMachine vm, NodePool pool) {
+    String uuid = DomainNames.domainUuid(vm);
+    for (HostSpec h : pool.getSpec().hosts) {
+      if (NodePoolValidator.hostProblem(h) != null) {
+        continue;
+      }
+      try {
+        if (hosts.host(h.uri).domain(uuid).isPresent()) {
+          return Optional.of(h.name);
+        }
+      } catch (HostUnreachableException | LibvirtOperationException e) {
+        // an unreachable host cannot be placed on either; placement reports it
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Chooses a host and records the choice, all under the ledger's lock. */
+  PlacementDecision choose(VirtualMachine vm, NodePool pool) {
+    return ledger.decide(
+        () -> {
+          List<HostView> views = new ArrayList<>();
+          for (HostSpec h : pool.getSpec().hosts) {
+            views.add(view(pool.getMetadata().getName(), h));
+          }
+          VirtualMachineSpec spec = vm.getSpec();
+          var placement = spec.placement;
+          VmRequest request =
+              new VmRequest(
+                  spec.vcpus,
+                  VmResources.of(spec).memoryMiB(),
+                  placement == null ? Map.of() : placement.hostSelector,
+                  placement == null ? null : placement.antiAffinityGroup,
+                  placement == null ? null : placement.pinnedHost);
+          PlacementDecision decision =
+              new PlacementPlanner(pool.getSpec().overcommit.cpu, pool.getSpec().overcommit.memory)
+                  .choose(request, views);
+          decision.host().ifPresent(host -> record(vm, host));
+          return decision;
+        });
+  }
+
+  private HostView view(String pool, HostSpec h) {
+    HostAllocation alloc = ledger.allocation(pool, h.name);
+    String problem = NodePoolValidator.hostProblem(h);
+    HostFacts facts = null;
+    if (problem == null) {
+      try {
+        facts = hosts.host(h.uri).facts();
+      } catch (HostUnreachableException | LibvirtOperationException e) {
+        problem = e.getMessage();
+      }
+    }
+    return new HostView(
+        h.name,
+        facts != null,
+        problem,
+        h.maintenance,
+        h.labels,
+        facts == null ? 0 : facts.cpus(),
+        facts == null ? 0 : facts.memoryMiB(),
+        alloc.vcpus(),
+        alloc.memoryMiB(),
+        alloc.groups());
+  }
+
+  private static Assignment assignment(VirtualMachine vm, String host) {
+    VirtualMachineSpec spec = vm.getSpec();
+    String group = spec.placement == null ? null : spec.placement.antiAffinityGroup;
+    return new Assignment(spec.nodePool, host, spec.vcpus, VmResources.of(spec).memoryMiB(), group);
+  }
+}
