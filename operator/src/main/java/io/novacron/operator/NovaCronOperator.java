@@ -39,9 +39,8 @@ public final class NovaCronOperator implements AutoCloseable {
             clock);
     this.probeExecutor = Executors.newCachedThreadPool(daemonThreads("host-probe"));
     Set<String> namespaces = config.get(OperatorConfig.NAMESPACES);
-    String eventNamespace = client.getNamespace() == null ? "default" : client.getNamespace();
     ConditionWriter conditions = new ConditionWriter(clock);
-    EventRecorder events = new EventRecorder(client, eventNamespace, clock);
+    EventRecorder events = new EventRecorder(client, clock);
     VmStatusRecorder vmRecorder = new VmStatusRecorder(conditions, events);
     DomainXmlRenderer renderer =
         new DomainXmlRenderer(

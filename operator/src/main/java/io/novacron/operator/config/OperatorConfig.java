@@ -35,7 +35,7 @@ public final class OperatorConfig {
       new Option<>(
           "NOVACRON_CONSOLE_LOG_DIR",
           "/var/log/libvirt/qemu",
-          "Directory on each host where a VM's serial console is logged as <domain>-console.log.",
+          "Directory on each host where a VM's serial console is logged as DOMAIN-console.log.",
           Function.identity());
   public static final Option<Duration> LIBVIRT_CALL_TIMEOUT =
       new Option<>(
@@ -131,11 +131,12 @@ public final class OperatorConfig {
   public static String markdownTable() {
     StringBuilder sb = new StringBuilder("| Key | Default | Description |\n|---|---|---|\n");
     for (Option<?> o : OPTIONS) {
+      String shownDefault = o.defaultValue().isEmpty() ? "(empty)" : "`" + o.defaultValue() + "`";
       sb.append("| `")
           .append(o.key())
-          .append("` | `")
-          .append(o.defaultValue())
           .append("` | ")
+          .append(shownDefault)
+          .append(" | ")
           .append(o.description())
           .append(" |\n");
     }

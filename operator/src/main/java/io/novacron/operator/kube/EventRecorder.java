@@ -18,13 +18,14 @@ public final class EventRecorder {
   public static final String COMPONENT = "novacron-operator";
   private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
 
+  /** Where Events about cluster-scoped resources go, as in Kubernetes itself. */
+  private static final String CLUSTER_EVENTS_NAMESPACE = "default";
+
   private final KubernetesClient client;
-  private final String fallbackNamespace;
   private final Clock clock;
 
-  public EventRecorder(KubernetesClient client, String fallbackNamespace, Clock clock) {
+  public EventRecorder(KubernetesClient client, Clock clock) {
     this.client = client;
-    this.fallbackNamespace = fallbackNamespace;
     this.clock = clock;
   }
 
@@ -40,7 +41,7 @@ public final class EventRecorder {
     String namespace =
         about.getMetadata().getNamespace() != null
             ? about.getMetadata().getNamespace()
-            : fallbackNamespace;
+            : CLUSTER_EVENTS_NAMESPACE;
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     Event event =
         new EventBuilder()

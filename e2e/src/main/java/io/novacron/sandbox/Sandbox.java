@@ -1,0 +1,160 @@
+package io.novacron.sandbox;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.operator.NovaCronOperator;
+import io.novacron.operator.config.OperatorConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local sandbox: local QEMU hosts, a mock Kubernetes API that kubectl can talk to, the
+ * operator, and the samples applied. Closing it deletes the sandbox's VMs (so the operator removes
+ * their domains), stops the operator and the API, and stops the hosts.
+ */
+public final class Sandbox implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
+  public static final int HOSTS = 2;
+
+  private final Path repo;
+  private final Path work;
+  private final int port;
+  private LocalHosts hosts;
+  private MockKubernetes api;
+  private NovaCronOperator operator;
+  private Path kubeconfig;
+  private List<HasMetadata> samples;
+
+  public Sandbox(Path repo, Path work, int port) {
+    this.repo = repo;
+    this.work = work;
+    this.port = port;
+  }
+
+  /**
+   * Starts the parts one by one; if one fails, {@link #close()} still stops those already started.
+   */
+  public synchronized Sandbox start() {
+    hosts = new LocalHosts(repo, work).startClean(HOSTS);
+    api = MockKubernetes.start(port);
+    kubeconfig = api.writeKubeconfig(work.resolve("sandbox/kubeconfig"));
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putIfAbsent("NOVACRON_DOMAIN_TYPE", "qemu"); // stock guests hang under KVM here
+    env.putIfAbsent("NOVACRON_POOL_POLL_INTERVAL", "5s");
+    env.putIfAbsent("NOVACRON_VM_POLL_INTERVAL", "5s");
+    env.putIfAbsent("NOVACRON_START_RETRY_INTERVAL", "10s");
+    operator = NovaCronOperator.start(api.client(), OperatorConfig.from(env));
+    samples = Samples.apply(api.client(), repo, work);
+    return this;
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public LocalHosts hosts() {
+    return hosts;
+  }
+
+  public MockKubernetes api() {
+    return api;
+  }
+
+  public List<HasMetadata> samples() {
+    return samples;
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      if (api != null && operator != null) {
+        deleteVirtualMachines();
+      }
+    } finally {
+      if (operator != null) {
+        operator.close();
+      }
+      if (api != null) {
+        api.close();
+      }
+      if (hosts != null) {
+        hosts.close();
+      }
+      operator = null;
+      api = null;
+      hosts = null;
+    }
+  }
+
+  /** Deletes every VM and waits (bounded) for the operator to remove their domains. */
+  private void deleteVirtualMachines() {
+    var vms = api.client().resources(VirtualMachine.class).inAnyNamespace();
+    vms.delete();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (!vms.list().getItems().isEmpty() && Instant.now().isBefore(deadline)) {
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!vms.list().getItems().isEmpty()) {
+      log.warn("Some VMs were not cleaned up in time; hosts.sh stop destroys their domains");
+    }
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    Path repo = LocalHosts.findRepo();
+    Path work =
+        Path.of(System.getenv().getOrDefault("NOVACRON_WORK", repo.resolve(".work").toString()));
+    int port = Integer.parseInt(System.getenv().getOrDefault("NOVACRON_SANDBOX_PORT", "18080"));
+    Sandbox sandbox = new Sandbox(repo, work, port);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("\nStopping the sandbox: deleting VMs, stopping hosts...");
+                  sandbox.close();
+                  stopped.countDown();
+                },
+                "sandbox-shutdown"));
+    try {
+      sandbox.start();
+    } catch (RuntimeException e) {
+      log.error("The sandbox could not start: {}", e.getMessage(), e);
+      System.exit(1);
+    }
+    String kubectl = repo.resolve(".work/tools/kubectl").toString();
+    String kc = "export KUBECONFIG=" + sandbox.kubeconfig();
+    System.out.printf(
+        """
+
+        NovaCron sandbox is running: API %s, %d local QEMU hosts, samples applied.
+
+          %s
+          alias kubectl=%s
+
+          kubectl get npool                     # pools: hosts ready, VMs
+          kubectl get nvm -o wide               # VMs: phase, host, vCPUs, memory
+          kubectl get npool local -o yaml       # per-host capacity, health, unmanaged domains
+          kubectl describe nvm web-1            # conditions
+          kubectl get events                    # what the operator did
+          kubectl apply -f samples/vm-batch.yaml
+          kubectl delete nvm web-2              # the domain is stopped and undefined
+
+        Guest consoles: %s/hosts/host*/log/qemu/*-console.log
+        Ctrl-C stops everything.
+        """,
+        sandbox.api().url(), HOSTS, kc, kubectl, work);
+    stopped.await();
+  }
+}

@@ -1,0 +1,286 @@
+package io.novacron.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.novacron.crds.common.Conditions;
+import io.novacron.crds.nodepool.HostStatus;
+import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.vm.RunStrategy;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.crds.vm.VirtualMachineStatus.Phase;
+import io.novacron.operator.config.OperatorConfig;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+
+/**
+ * The real operator against the Fabric8 mock API server (CRUD mode) and libvirt's in-process test
+ * driver: placement, domain lifecycle, status, Events and bad input, without QEMU.
+ */
+class OperatorOnMockServerTest {
+  static final String NS = "mock-test";
+  static final String TEST_HOST = "test:///default";
+  static final String DEAD_HOST = "qemu+unix:///system?socket=/nonexistent/libvirt-sock";
+
+  static KubernetesMockServer server;
+  static KubernetesClient client;
+  static NovaCronOperator operator;
+
+  @BeforeAll
+  static void start() {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    client = server.createClient();
+    for (String crd : List.of("virtualmachines", "nodepools", "migrations", "scalingpolicies")) {
+      try (InputStream in =
+          NovaCronOperator.class.getResourceAsStream(
+              "/META-INF/fabric8/" + crd + ".novacron.io-v1.yml")) {
+        client
+            .resource(
+                client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
+            .create();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    operator =
+        NovaCronOperator.start(
+            client,
+            OperatorConfig.from(
+                Map.of(
+                    "NOVACRON_DOMAIN_TYPE", "qemu",
+                    "NOVACRON_POOL_POLL_INTERVAL", "1s",
+                    "NOVACRON_VM_POLL_INTERVAL", "1s",
+                    "NOVACRON_START_RETRY_INTERVAL", "1s",
+                    "NOVACRON_LIBVIRT_CALL_TIMEOUT", "3s",
+                    "NOVACRON_SHUTDOWN_GRACE_PERIOD", "2s")));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.destroy();
+    }
+  }
+
+  @Test
+  void poolReportsEachHostTruthfullyIncludingBadOnes() {
+    NodePool pool =
+        TestVms.pool(
+            "mixed", "good", TEST_HOST, "not-libvirt", "https://kvm1/system", "dead", DEAD_HOST);
+    client.resource(pool).create();
+
+    NodePool seen =
+        awaitPool("mixed", p -> p.getStatus() != null && p.getStatus().totalHosts != null);
+    assertThat(seen.getStatus().hostsReady).isEqualTo("1/3");
+    HostStatus good = host(seen, "good");
+    assertThat(good.ready).isTrue();
+    assertThat(good.capacity.cpus).isEqualTo(16);
+    assertThat(good.capacity.memoryMiB).isEqualTo(3072);
+    assertThat(good.healthScore).isBetween(1, 100);
+    assertThat(good.unmanagedDomains).contains("test");
+    assertThat(good.lastSeen).isNotNull();
+    assertThat(host(seen, "not-libvirt").message).contains("is not a libvirt QEMU URI");
+    assertThat(host(seen, "dead").message).contains("cannot connect to " + DEAD_HOST);
+    assertThat(host(seen, "dead").healthScore).isZero();
+    assertThat(condition(seen.getStatus().conditions, Conditions.DEGRADED).getStatus())
+        .isEqualTo("True");
+    assertThat(condition(seen.getStatus().conditions, Conditions.AVAILABLE).getStatus())
+        .isEqualTo("True");
+    assertThat(eventReasons("default", "mixed")).contains("HostNotReady");
+  }
+
+  @Test
+  void vmIsPlacedStartedReportedAndRemovedOnDelete() throws Exception {
+    client.resource(TestVms.pool("single", "only", TEST_HOST)).create();
+    VirtualMachine vm = TestVms.vm(NS, "web", "single");
+    vm.getMetadata().setUid(null);
+    client.resource(vm).create();
+
+    VirtualMachine running = awaitVm("web", v -> phase(v) == Phase.Running);
+    String uuid = running.getMetadata().getUid();
+    assertThat(running.getStatus().host).isEqualTo("only");
+    assertThat(running.getStatus().domainName).isEqualTo(NS + "_web");
+    assertThat(running.getStatus().observedGeneration).isEqualTo(1L);
+    assertThat(condition(running.getStatus().conditions, Conditions.READY).getStatus())
+        .isEqualTo("True");
+    assertThat(running.getMetadata().getFinalizers()).isNotEmpty();
+    assertThat(testDomain(uuid)).get().extracting(this::isActive).isEqualTo(true);
+    assertThat(eventReasons(NS, "web")).contains("Scheduled", "Started");
+
+    // the pool counts what is placed on it
+    awaitPool("single", p -> p.getStatus() != null && p.getStatus().vmCount == 1);
+
+    client.resource(running).delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> client.resource(running).get() == null);
+    assertThat(testDomain(uuid)).isEmpty();
+  }
+
+  @Test
+  void invalidSpecGetsAConditionAndEventAndNothingIsDefined() {
+    VirtualMachine vm = TestVms.vm(NS, "tiny", "single");
+    vm.getMetadata().setUid(null);
+    vm.getSpec().memory = new Quantity("1Mi");
+    vm.getSpec().vcpus = 0;
+    client.resource(vm).create();
+
+    VirtualMachine seen = awaitVm("tiny", v -> phase(v) == Phase.Failed);
+    Condition ready = condition(seen.getStatus().conditions, Conditions.READY);
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage())
+        .isEqualTo("spec.vcpus must be at least 1; spec.memory must be at least 64Mi, got 1Mi");
+    assertThat(seen.getStatus().host).isNull();
+    assertThat(eventReasons(NS, "tiny")).contains("InvalidSpec");
+  }
+
+  @Test
+  void missingPoolIsReportedAndTheVmStartsOnceThePoolAppears() {
+    VirtualMachine vm = TestVms.vm(NS, "early", "late-pool");
+    vm.getMetadata().setUid(null);
+    client.resource(vm).create();
+
+    VirtualMachine waiting =
+        awaitVm("early", v -> hasCondition(v, Conditions.SCHEDULED, "NodePoolNotFound"));
+    assertThat(condition(waiting.getStatus().conditions, Conditions.SCHEDULED).getMessage())
+        .isEqualTo("NodePool 'late-pool' does not exist");
+    assertThat(phase(waiting)).isEqualTo(Phase.Pending);
+
+    client.resource(TestVms.pool("late-pool", "h", TEST_HOST)).create();
+    awaitVm("early", v -> phase(v) == Phase.Running);
+  }
+
+  @Test
+  void vmTooBigForEveryHostIsUnschedulableWithReasons() {
+    client.resource(TestVms.pool("small", "t", TEST_HOST, "d", DEAD_HOST)).create();
+    VirtualMachine vm = TestVms.vm(NS, "huge", "small");
+    vm.getMetadata().setUid(null);
+    vm.getSpec().vcpus = 1000;
+    client.resource(vm).create();
+
+    VirtualMachine seen =
+        awaitVm("huge", v -> hasCondition(v, Conditions.SCHEDULED, "Unschedulable"));
+    assertThat(condition(seen.getStatus().conditions, Conditions.SCHEDULED).getMessage())
+        .startsWith("no host fits: t: needs 1000 vCPUs, 64 free; d: not ready (cannot connect");
+    assertThat(eventReasons(NS, "huge")).contains("Unschedulable");
+  }
+
+  @Test
+  void haltedVmIsShutDownAndStaysDown() throws Exception {
+    client.resource(TestVms.pool("halt-pool", "h", TEST_HOST)).createOr(r -> r.update());
+    VirtualMachine vm = TestVms.vm(NS, "sleepy", "halt-pool");
+    vm.getMetadata().setUid(null);
+    client.resource(vm).create();
+    VirtualMachine running = awaitVm("sleepy", v -> phase(v) == Phase.Running);
+
+    client
+        .resources(VirtualMachine.class)
+        .inNamespace(NS)
+        .withName("sleepy")
+        .edit(
+            v -> {
+              v.getSpec().runStrategy = RunStrategy.Halted;
+              return v;
+            });
+
+    VirtualMachine stopped = awaitVm("sleepy", v -> phase(v) == Phase.Stopped);
+    assertThat(condition(stopped.getStatus().conditions, Conditions.READY).getReason())
+        .isEqualTo("Halted");
+    assertThat(testDomain(running.getMetadata().getUid()))
+        .get()
+        .extracting(this::isActive)
+        .isEqualTo(false);
+  }
+
+  private static VirtualMachine awaitVm(
+      String name, java.util.function.Predicate<VirtualMachine> p) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> client.resources(VirtualMachine.class).inNamespace(NS).withName(name).get(),
+            v -> v != null && p.test(v));
+  }
+
+  private static NodePool awaitPool(String name, java.util.function.Predicate<NodePool> p) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> client.resources(NodePool.class).withName(name).get(),
+            v -> v != null && p.test(v));
+  }
+
+  private static Phase phase(VirtualMachine v) {
+    return v.getStatus() == null ? null : v.getStatus().phase;
+  }
+
+  private static boolean hasCondition(VirtualMachine v, String type, String reason) {
+    return v.getStatus() != null
+        && v.getStatus().conditions.stream()
+            .anyMatch(c -> type.equals(c.getType()) && reason.equals(c.getReason()));
+  }
+
+  private static Condition condition(List<Condition> conditions, String type) {
+    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+  }
+
+  private static HostStatus host(NodePool pool, String name) {
+    return pool.getStatus().hosts.stream()
+        .filter(h -> name.equals(h.name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static List<String> eventReasons(String namespace, String name) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map(Event::getReason)
+        .toList();
+  }
+
+  private static Optional<Domain> testDomain(String uuid) throws LibvirtException {
+    Connect conn = new Connect(TEST_HOST);
+    try {
+      return Optional.of(conn.domainLookupByUUIDString(uuid));
+    } catch (LibvirtException e) {
+      return Optional.empty();
+    }
+  }
+
+  private boolean isActive(Domain d) {
+    try {
+      return d.isActive() == 1;
+    } catch (LibvirtException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.novacron.operator.libvirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Against libvirt's in-process test driver and a socket nobody listens on. */
+class HostConnectionTest {
+  private final HostConnections hosts =
+      new HostConnections(Duration.ofMillis(500), Duration.ofSeconds(30), Clock.systemUTC());
+
+  @AfterEach
+  void close() {
+    hosts.close();
+  }
+
+  @Test
+  void readsFactsAndDomainsFromAHost() {
+    LibvirtHost host = hosts.host("test:///default");
+    HostFacts facts = host.facts();
+    assertThat(facts.cpus()).isPositive();
+    assertThat(facts.memoryMiB()).isPositive();
+    assertThat(host.domains()).extracting(DomainSummary::name).contains("test");
+    assertThat(host.lastSeen()).isNotNull();
+  }
+
+  @Test
+  void reportsStateAndStopReason() {
+    LibvirtHost host = hosts.host("test:///default");
+    String uuid =
+        host.domains().stream().filter(d -> d.name().equals("test")).findFirst().get().uuid();
+    assertThat(host.domain(uuid).get().power().state()).isEqualTo(DomainPower.State.RUNNING);
+    host.destroy(uuid);
+    try {
+      assertThat(host.domain(uuid).get().power())
+          .isEqualTo(new DomainPower(DomainPower.State.SHUT_OFF, DomainPower.StopReason.DESTROYED));
+    } finally {
+      host.start(uuid);
+    }
+    assertThat(host.domain("00000000-0000-4000-8000-00000000abcd")).isEmpty();
+  }
+
+  @Test
+  void unreachableHostFailsFastThenBacksOff() {
+    LibvirtHost host = hosts.host("qemu+unix:///system?socket=/nonexistent/libvirt-sock");
+    assertThatThrownBy(host::facts)
+        .isInstanceOf(HostUnreachableException.class)
+        .hasMessageContaining("cannot connect to qemu+unix:///system?socket=/nonexistent");
+    assertThatThrownBy(host::facts)
+        .isInstanceOf(HostUnreachableException.class)
+        .hasMessageContaining("next attempt in");
+  }
+
+  @Test
+  void aHungCallIsAbandonedAfterTheTimeoutAndTheHostStaysUsable() {
+    HostConnection conn =
+        new HostConnection(
+            "test:///default", Duration.ofMillis(300), Duration.ofMillis(1), Clock.systemUTC());
+    try {
+      assertThatThrownBy(
+              () ->
+                  conn.call(
+                      "a hung call",
+                      c -> {
+                        java.util.concurrent.locks.LockSupport.parkNanos(60_000_000_000L);
+                        return null;
+                      }))
+          .isInstanceOf(HostUnreachableException.class)
+          .hasMessageContaining("did not answer a hung call within");
+      // backoff is 1 ms here, so the next call reconnects on a fresh thread
+      await(() -> conn.call("hostname", c -> c.getHostName()) != null);
+    } finally {
+      conn.close();
+    }
+  }
+
+  @Test
+  void libvirtErrorsAreOperationFailuresNotUnreachability() {
+    LibvirtHost host = hosts.host("test:///default");
+    assertThatThrownBy(() -> host.define("<domain type='qemu'><name>broken"))
+        .isInstanceOf(LibvirtOperationException.class)
+        .hasMessageContaining("defining domain failed");
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (true) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (HostUnreachableException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

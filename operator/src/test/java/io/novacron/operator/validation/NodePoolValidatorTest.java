@@ -1,0 +1,28 @@
+package io.novacron.operator.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.novacron.crds.nodepool.NodePool;
+import io.novacron.operator.TestVms;
+import org.junit.jupiter.api.Test;
+
+class NodePoolValidatorTest {
+  @Test
+  void reportsPoolLevelProblems() {
+    NodePool pool = TestVms.pool("p", "h1", "qemu:///system", "h1", "qemu:///system");
+    pool.getSpec().rebalancing.threshold = 9;
+    assertThat(NodePoolValidator.poolProblems(pool.getSpec()))
+        .containsExactly(
+            "host name h1 is used twice", "rebalancing.threshold must be between 1 and 5");
+    assertThat(NodePoolValidator.poolProblems(TestVms.pool("empty").getSpec()))
+        .containsExactly("a Libvirt pool needs at least one host");
+  }
+
+  @Test
+  void badHostEntriesAreReportedPerHost() {
+    NodePool pool = TestVms.pool("p", "good", "qemu:///system", "bad", "https://kvm/system");
+    assertThat(NodePoolValidator.hostProblem(pool.getSpec().hosts.get(0))).isNull();
+    assertThat(NodePoolValidator.hostProblem(pool.getSpec().hosts.get(1)))
+        .contains("is not a libvirt QEMU URI");
+  }
+}
