@@ -3,11 +3,12 @@ package io.novacron.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,18 +46,58 @@ final class KubectlDispatcher extends KubernetesCrudDispatcher {
       }
     }
     MockResponse response = super.dispatch(request);
+    if (!"GET".equals(request.getMethod()) || !response.getStatus().contains(" 200")) {
+      return response;
+    }
     String accept = request.getHeader("Accept");
-    if ("GET".equals(request.getMethod())
-        && accept != null
-        && accept.contains("as=Table")
-        && response.getStatus().contains(" 200")) {
-      CustomResourceDefinition crd = crdForPath(path);
-      if (crd != null) {
-        return ok(
-            json.asJson(table(crd, json.unmarshal(response.getBody().readUtf8(), JsonNode.class))));
+    boolean wantsTable = accept != null && accept.contains("as=Table");
+    boolean events = path.matches("/api/v1(/namespaces/[^/]+)?/events");
+    List<CustomResourceColumnDefinition> columns =
+        events ? EVENT_COLUMNS : crdColumns(crdForPath(path));
+    if (!events && (columns == null || !wantsTable)) {
+      return response;
+    }
+    JsonNode body = json.unmarshal(response.getBody().readUtf8(), JsonNode.class);
+    if (events) {
+      body = FieldSelector.parse(queryParameter(request.getPath(), "fieldSelector")).filter(body);
+    }
+    return ok(json.asJson(wantsTable ? table(columns, body) : body));
+  }
+
+  /** kubectl's own columns for events, which the API server would print. */
+  private static final List<CustomResourceColumnDefinition> EVENT_COLUMNS =
+      List.of(
+          column("Last Seen", "date", ".lastTimestamp"),
+          column("Type", "string", ".type"),
+          column("Reason", "string", ".reason"),
+          column("Object", "string", ".involvedObject.name"),
+          column("Message", "string", ".message"));
+
+  private static CustomResourceColumnDefinition column(String name, String type, String path) {
+    CustomResourceColumnDefinition c = new CustomResourceColumnDefinition();
+    c.setName(name);
+    c.setType(type);
+    c.setJsonPath(path);
+    c.setPriority(0);
+    return c;
+  }
+
+  private static List<CustomResourceColumnDefinition> crdColumns(CustomResourceDefinition crd) {
+    return crd == null ? null : crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns();
+  }
+
+  private static String queryParameter(String fullPath, String name) {
+    int q = fullPath.indexOf('?');
+    if (q < 0) {
+      return null;
+    }
+    for (String pair : fullPath.substring(q + 1).split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       }
     }
-    return response;
+    return null;
   }
 
   private Object discovery(String path) {
@@ -177,10 +218,9 @@ final class KubectlDispatcher extends KubernetesCrudDispatcher {
     return null;
   }
 
-  /** A meta.k8s.io/v1 Table of a list or a single object, with the CRD's printer columns. */
-  private Map<String, Object> table(CustomResourceDefinition crd, JsonNode body) {
-    CustomResourceDefinitionVersion version = crd.getSpec().getVersions().get(0);
-    List<CustomResourceColumnDefinition> columns = version.getAdditionalPrinterColumns();
+  /** A meta.k8s.io/v1 Table of a list or a single object. */
+  private static Map<String, Object> table(
+      List<CustomResourceColumnDefinition> columns, JsonNode body) {
     List<Object> definitions = new ArrayList<>();
     definitions.add(Map.of("name", "Name", "type", "string", "format", "name", "priority", 0));
     for (CustomResourceColumnDefinition c : columns) {

@@ -1,0 +1,409 @@
+package io.novacron.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.novacron.crds.common.Conditions;
+import io.novacron.crds.nodepool.HostSpec;
+import io.novacron.crds.nodepool.HostStatus;
+import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.nodepool.NodePoolSpec;
+import io.novacron.crds.vm.BootSpec;
+import io.novacron.crds.vm.PlacementSpec;
+import io.novacron.crds.vm.RunStrategy;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.crds.vm.VirtualMachineSpec;
+import io.novacron.crds.vm.VirtualMachineStatus.Phase;
+import io.novacron.operator.NovaCronOperator;
+import io.novacron.operator.config.OperatorConfig;
+import io.novacron.sandbox.LocalHosts;
+import io.novacron.sandbox.MockKubernetes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.libvirt.DomainInfo.DomainState;
+
+/**
+ * The operator driving three real local libvirt/QEMU hosts: pool-a (host1, host2) and pool-b
+ * (host3). Every claim is checked through libvirt and the guest's serial console, not the
+ * operator's own status alone.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LibvirtHostsIT {
+  static final String NS = "it";
+  static final Duration BOOT = Duration.ofSeconds(90);
+  static final String BOOTED = "NOVACRON-GUEST-BOOTED";
+
+  static LocalHosts hosts;
+  static MockKubernetes api;
+  static KubernetesClient client;
+  static NovaCronOperator operator;
+
+  @BeforeAll
+  static void start() {
+    Path repo = LocalHosts.findRepo();
+    hosts = new LocalHosts(repo, repo.resolve("e2e/target/it-work"));
+    hosts.startClean(3);
+    api = MockKubernetes.start(0);
+    client = api.client();
+    operator =
+        NovaCronOperator.start(
+            client,
+            OperatorConfig.from(
+                Map.of(
+                    "NOVACRON_DOMAIN_TYPE", "qemu",
+                    "NOVACRON_POOL_POLL_INTERVAL", "1s",
+                    "NOVACRON_VM_POLL_INTERVAL", "1s",
+                    "NOVACRON_START_RETRY_INTERVAL", "2s",
+                    "NOVACRON_LIBVIRT_CALL_TIMEOUT", "5s",
+                    "NOVACRON_RECONNECT_BACKOFF_MAX", "2s")));
+    client.resource(pool("pool-a", 1, 2)).create();
+    client.resource(pool("pool-b", 3)).create();
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (operator != null) {
+        operator.close();
+      }
+      if (api != null) {
+        api.close();
+      }
+    } finally {
+      if (hosts != null) {
+        hosts.close();
+      }
+    }
+  }
+
+  /** Each test deletes its VMs; deletion must also remove their domains. */
+  @AfterEach
+  void deleteVms() {
+    for (VirtualMachine vm :
+        client.resources(VirtualMachine.class).inNamespace(NS).list().getItems()) {
+      String uuid = vm.getMetadata().getUid();
+      String host = vm.getStatus() == null ? null : vm.getStatus().host;
+      client.resource(vm).delete();
+      await().atMost(Duration.ofSeconds(30)).until(() -> client.resource(vm).get() == null);
+      if (host != null) {
+        assertThat(Libvirt.state(uri(host), uuid))
+            .as("domain of " + vm.getMetadata().getName())
+            .isEmpty();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void vmRunsOnTheLeastLoadedHostAndReallyBoots() throws IOException {
+    VirtualMachine filler = vm("filler", "pool-a");
+    filler.getSpec().placement = new PlacementSpec();
+    filler.getSpec().placement.pinnedHost = "host1";
+    create(filler);
+    awaitPhase("filler", Phase.Running);
+
+    VirtualMachine fresh = create(vm("fresh", "pool-a"));
+    VirtualMachine running = awaitPhase("fresh", Phase.Running);
+
+    assertThat(running.getStatus().host).isEqualTo("host2");
+    String uuid = running.getMetadata().getUid();
+    assertThat(Libvirt.running(hosts.uri(2), uuid)).isTrue();
+    assertThat(Libvirt.state(hosts.uri(1), uuid)).isEmpty();
+    awaitConsole(2, running, BOOTED);
+    assertThat(fresh.getMetadata().getName()).isEqualTo("fresh");
+    assertThat(eventReasons("fresh")).contains("Scheduled", "Started");
+  }
+
+  @Test
+  @Order(2)
+  void antiAffinityGroupSpreadsVmsAcrossHosts() {
+    for (String name : List.of("ha-1", "ha-2")) {
+      VirtualMachine vm = vm(name, "pool-a");
+      vm.getSpec().placement = new PlacementSpec();
+      vm.getSpec().placement.antiAffinityGroup = "ha";
+      create(vm);
+    }
+    String host1 = awaitPhase("ha-1", Phase.Running).getStatus().host;
+    String host2 = awaitPhase("ha-2", Phase.Running).getStatus().host;
+    assertThat(List.of(host1, host2)).containsExactlyInAnyOrder("host1", "host2");
+
+    VirtualMachine third = vm("ha-3", "pool-a");
+    third.getSpec().placement = new PlacementSpec();
+    third.getSpec().placement.antiAffinityGroup = "ha";
+    create(third);
+    VirtualMachine unschedulable =
+        awaitVm("ha-3", v -> hasCondition(v, Conditions.SCHEDULED, "Unschedulable"));
+    assertThat(condition(unschedulable, Conditions.SCHEDULED).getMessage())
+        .contains("host1: already runs a VM of anti-affinity group ha")
+        .contains("host2: already runs a VM of anti-affinity group ha");
+  }
+
+  @Test
+  @Order(3)
+  void vmLandsInItsOwnPool() {
+    create(vm("b-only", "pool-b"));
+    VirtualMachine running = awaitPhase("b-only", Phase.Running);
+    assertThat(running.getStatus().host).isEqualTo("host3");
+    assertThat(Libvirt.running(hosts.uri(3), running.getMetadata().getUid())).isTrue();
+  }
+
+  @Test
+  @Order(4)
+  void haltedShutsTheGuestDownGracefullyAndAlwaysBringsItBack() throws IOException {
+    create(vm("cycle", "pool-b"));
+    VirtualMachine running = awaitPhase("cycle", Phase.Running);
+    String uuid = running.getMetadata().getUid();
+    awaitConsole(3, running, BOOTED);
+
+    edit(
+        "cycle",
+        v -> {
+          v.getSpec().runStrategy = RunStrategy.Halted;
+          return v;
+        });
+    VirtualMachine stopped = awaitPhase("cycle", Phase.Stopped);
+    assertThat(Libvirt.state(hosts.uri(3), uuid)).contains(DomainState.VIR_DOMAIN_SHUTOFF);
+    // the guest itself powered off (ACPI), it was not forced
+    assertThat(console(3, stopped)).contains("reboot: Power down");
+    assertThat(eventReasons("cycle")).contains("Stopping").doesNotContain("ForcedOff");
+
+    edit(
+        "cycle",
+        v -> {
+          v.getSpec().runStrategy = RunStrategy.Always;
+          return v;
+        });
+    awaitPhase("cycle", Phase.Running);
+    assertThat(Libvirt.running(hosts.uri(3), uuid)).isTrue();
+    awaitConsole(3, stopped, BOOTED);
+  }
+
+  @Test
+  @Order(5)
+  void alwaysRestartsADomainDestroyedBehindItsBack() throws IOException {
+    create(vm("phoenix", "pool-b"));
+    VirtualMachine running = awaitPhase("phoenix", Phase.Running);
+    String uuid = running.getMetadata().getUid();
+    awaitConsole(3, running, BOOTED);
+
+    Libvirt.destroy(hosts.uri(3), uuid);
+
+    await().atMost(BOOT).until(() -> eventReasons("phoenix").contains("Restarted"));
+    assertThat(Libvirt.running(hosts.uri(3), uuid)).isTrue();
+    awaitConsole(3, running, BOOTED); // the console log starts afresh on each boot
+  }
+
+  @Test
+  @Order(6)
+  void rerunOnFailureRestartsAfterACrashButNotAfterAGuestPowerOff() throws Exception {
+    VirtualMachine vm = vm("batch", "pool-b");
+    vm.getSpec().runStrategy = RunStrategy.RerunOnFailure;
+    create(vm);
+    VirtualMachine running = awaitPhase("batch", Phase.Running);
+    String uuid = running.getMetadata().getUid();
+    awaitConsole(3, running, BOOTED);
+
+    // crash: the QEMU process dies
+    Path pidFile = hosts.hostDir(3).resolve("run/qemu/" + running.getStatus().domainName + ".pid");
+    long pid = Long.parseLong(Files.readString(pidFile).trim());
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+    await().atMost(BOOT).until(() -> eventReasons("batch").contains("Restarted"));
+    assertThat(Libvirt.running(hosts.uri(3), uuid)).isTrue();
+    awaitConsole(3, running, BOOTED);
+
+    // the guest powers off by itself (an admin's ACPI shutdown): it stays off
+    Libvirt.shutdown(hosts.uri(3), uuid);
+    VirtualMachine off = awaitVm("batch", v -> hasCondition(v, Conditions.READY, "GuestShutdown"));
+    assertThat(off.getStatus().phase).isEqualTo(Phase.Stopped);
+    Thread.sleep(3000); // three operator polls
+    assertThat(Libvirt.state(hosts.uri(3), uuid)).contains(DomainState.VIR_DOMAIN_SHUTOFF);
+  }
+
+  @Test
+  @Order(7)
+  void liveResizeAndRestartRequired() {
+    VirtualMachine vm = vm("elastic", "pool-b");
+    vm.getSpec().maxVcpus = 2;
+    vm.getSpec().maxMemory = new Quantity("256Mi");
+    create(vm);
+    VirtualMachine running = awaitPhase("elastic", Phase.Running);
+    String uuid = running.getMetadata().getUid();
+
+    edit(
+        "elastic",
+        v -> {
+          v.getSpec().vcpus = 2;
+          v.getSpec().memory = new Quantity("192Mi");
+          return v;
+        });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Libvirt.info(hosts.uri(3), uuid).nrVirtCpu == 2);
+    VirtualMachine resized =
+        awaitVm(
+            "elastic",
+            v -> v.getStatus().resources != null && v.getStatus().resources.memoryMiB == 192);
+    assertThat(resized.getStatus().resources.vcpus).isEqualTo(2);
+    assertThat(eventReasons("elastic")).contains("Resized");
+    assertThat(condition(resized, Conditions.RESTART_REQUIRED).getStatus()).isEqualTo("False");
+
+    edit(
+        "elastic",
+        v -> {
+          v.getSpec().boot.cmdline = "console=ttyS0 quiet loglevel=3";
+          return v;
+        });
+    VirtualMachine pending =
+        awaitVm("elastic", v -> hasCondition(v, Conditions.RESTART_REQUIRED, "SpecChanged"));
+    assertThat(condition(pending, Conditions.RESTART_REQUIRED).getMessage())
+        .startsWith("changes to boot take effect after the VM restarts");
+    assertThat(Libvirt.running(hosts.uri(3), uuid)).isTrue();
+  }
+
+  @Test
+  @Order(8)
+  void aStoppedHostDaemonIsReportedAndBothRecoverWhenItReturns() {
+    VirtualMachine vm = vm("survivor", "pool-a");
+    vm.getSpec().placement = new PlacementSpec();
+    vm.getSpec().placement.pinnedHost = "host2";
+    create(vm);
+    VirtualMachine running = awaitPhase("survivor", Phase.Running);
+    String uuid = running.getMetadata().getUid();
+
+    hosts.killDaemon(2);
+    try {
+      NodePool degraded = awaitPool("pool-a", p -> !hostStatus(p, "host2").ready);
+      assertThat(degraded.getStatus().hostsReady).isEqualTo("1/2");
+      assertThat(hostStatus(degraded, "host2").healthScore).isZero();
+      assertThat(hostStatus(degraded, "host2").message).isNotBlank();
+      VirtualMachine unknown =
+          awaitVm("survivor", v -> hasCondition(v, Conditions.READY, "HostUnreachable"));
+      assertThat(unknown.getStatus().phase).isEqualTo(Phase.Unknown);
+      assertThat(condition(unknown, Conditions.READY).getMessage())
+          .startsWith("host host2 is unreachable");
+    } finally {
+      hosts.startHost(2);
+    }
+
+    awaitPool("pool-a", p -> hostStatus(p, "host2").ready);
+    VirtualMachine back = awaitVm("survivor", v -> hasCondition(v, Conditions.READY, "Running"));
+    assertThat(back.getStatus().phase).isEqualTo(Phase.Running);
+    // the guest kept running while its host's daemon was down
+    assertThat(Libvirt.running(hosts.uri(2), uuid)).isTrue();
+    assertThat(eventReasons("survivor")).doesNotContain("Restarted");
+  }
+
+  // ---- helpers ----
+
+  static NodePool pool(String name, int... hostNumbers) {
+    NodePool pool = new NodePool();
+    pool.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    pool.setSpec(new NodePoolSpec());
+    for (int k : hostNumbers) {
+      HostSpec h = new HostSpec();
+      h.name = "host" + k;
+      h.uri = hosts.uri(k);
+      pool.getSpec().hosts.add(h);
+    }
+    return pool;
+  }
+
+  static String uri(String hostName) {
+    return hosts.uri(Integer.parseInt(hostName.substring("host".length())));
+  }
+
+  static VirtualMachine vm(String name, String pool) {
+    VirtualMachine vm = new VirtualMachine();
+    vm.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName(name).build());
+    VirtualMachineSpec spec = new VirtualMachineSpec();
+    spec.nodePool = pool;
+    spec.memory = new Quantity("128Mi");
+    spec.boot = new BootSpec();
+    spec.boot.kernel = hosts.guestKernel().toString();
+    spec.boot.initrd = hosts.guestInitrd().toString();
+    spec.boot.cmdline = "console=ttyS0 quiet";
+    vm.setSpec(spec);
+    return vm;
+  }
+
+  static VirtualMachine create(VirtualMachine vm) {
+    return client.resource(vm).create();
+  }
+
+  static void edit(String name, UnaryOperator<VirtualMachine> change) {
+    client.resources(VirtualMachine.class).inNamespace(NS).withName(name).edit(change);
+  }
+
+  static VirtualMachine awaitPhase(String name, Phase phase) {
+    return awaitVm(name, v -> v.getStatus() != null && v.getStatus().phase == phase);
+  }
+
+  static VirtualMachine awaitVm(String name, Predicate<VirtualMachine> p) {
+    return await()
+        .atMost(BOOT)
+        .until(
+            () -> client.resources(VirtualMachine.class).inNamespace(NS).withName(name).get(),
+            v -> v != null && v.getStatus() != null && p.test(v));
+  }
+
+  static NodePool awaitPool(String name, Predicate<NodePool> p) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> client.resources(NodePool.class).withName(name).get(),
+            v -> v != null && v.getStatus() != null && !v.getStatus().hosts.isEmpty() && p.test(v));
+  }
+
+  static HostStatus hostStatus(NodePool pool, String name) {
+    return pool.getStatus().hosts.stream()
+        .filter(h -> h.name.equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  static boolean hasCondition(VirtualMachine v, String type, String reason) {
+    return v.getStatus().conditions.stream()
+        .anyMatch(c -> type.equals(c.getType()) && reason.equals(c.getReason()));
+  }
+
+  static Condition condition(VirtualMachine v, String type) {
+    return v.getStatus().conditions.stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  static List<String> eventReasons(String name) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map(Event::getReason)
+        .toList();
+  }
+
+  static String console(int host, VirtualMachine vm) throws IOException {
+    Path log = hosts.consoleLog(host, NS + "_" + vm.getMetadata().getName());
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  static void awaitConsole(int host, VirtualMachine vm, String marker) {
+    await().atMost(BOOT).until(() -> console(host, vm).contains(marker));
+  }
+}
