@@ -1,0 +1,46 @@
+package io.novacron.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.operator.validation.NodePoolValidator;
+import io.novacron.operator.validation.VirtualMachineValidator;
+import io.novacron.sandbox.LocalHosts;
+import io.novacron.sandbox.Samples;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every file in samples/ parses into NovaCron's model and passes its validation. */
+class SamplesTest {
+  @Test
+  void everySampleParsesIntoTheModelAndIsValid() {
+    Path repo = LocalHosts.findRepo();
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:1").build())
+            .build()) {
+      List<HasMetadata> resources = Samples.load(client, repo, Path.of("/srv/novacron"));
+      assertThat(Samples.files(repo)).isNotEmpty();
+      assertThat(resources).hasSizeGreaterThanOrEqualTo(Samples.files(repo).size());
+      for (HasMetadata r : resources) {
+        assertThat(r).isInstanceOfAny(VirtualMachine.class, NodePool.class);
+        if (r instanceof VirtualMachine vm) {
+          assertThat(VirtualMachineValidator.problems(vm.getSpec()))
+              .as(vm.getMetadata().getName())
+              .isEmpty();
+          assertThat(vm.getSpec().boot.kernel).startsWith("/srv/novacron/guest/");
+        }
+        if (r instanceof NodePool pool) {
+          assertThat(NodePoolValidator.poolProblems(pool.getSpec())).isEmpty();
+          pool.getSpec().hosts.forEach(h -> assertThat(NodePoolValidator.hostProblem(h)).isNull());
+        }
+      }
+    }
+  }
+}

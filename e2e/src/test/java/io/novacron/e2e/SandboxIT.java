@@ -1,0 +1,200 @@
+package io.novacron.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.sandbox.LocalHosts;
+import io.novacron.sandbox.Sandbox;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The sandbox as a user meets it: the real kubectl binary against it, samples applied. */
+class SandboxIT {
+  static Path repo;
+  static Path work;
+  static Sandbox sandbox;
+  static Path kubectl;
+
+  @BeforeAll
+  static void start() {
+    repo = LocalHosts.findRepo();
+    kubectl = repo.resolve(".work/tools/kubectl");
+    assertThat(kubectl).as("kubectl missing; run: e2e/hosts.sh install").isExecutable();
+    work = repo.resolve("e2e/target/sandbox-work");
+    sandbox = new Sandbox(repo, work, 0);
+    sandbox.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sandbox != null) {
+      LocalHosts hosts = sandbox.hosts();
+      sandbox.close();
+      for (int k = 1; k <= Sandbox.HOSTS; k++) {
+        assertThat(hosts.hostDir(k).resolve("run/libvirtd.pid"))
+            .as("host%d stopped", k)
+            .doesNotExist();
+      }
+    }
+  }
+
+  @Test
+  void kubectlSeesThePoolAndEverySampleVmRunning() {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> kubectl("get", "npool").out(),
+            out -> out.contains("local") && out.contains("2/2"));
+    List<String> sampleVms =
+        sandbox.samples().stream()
+            .filter(r -> r instanceof VirtualMachine)
+            .map(r -> r.getMetadata().getName())
+            .toList();
+    assertThat(sampleVms).isNotEmpty();
+    String vms =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(
+                () -> kubectl("get", "nvm").out(),
+                out -> sampleVms.stream().allMatch(n -> line(out, n).contains("Running")));
+    assertThat(vms.lines().findFirst().orElseThrow())
+        .contains("NAME", "PHASE", "HOST", "VCPUS", "MEMORY", "AGE");
+
+    String poolYaml = kubectl("get", "npool", "local", "-o", "yaml").out();
+    assertThat(poolYaml).contains("hostsReady: 2/2", "healthScore:", "capacity:", "freeMemoryMiB:");
+
+    Result describe = kubectl("describe", "nvm", "web-1");
+    assertThat(describe.out()).contains("Phase:", "Running", "Scheduled", "Started");
+    assertThat(kubectl("get", "events").out()).contains("Started", "web-1");
+  }
+
+  @Test
+  void kubectlAppliesAndDeletesAVm() throws IOException {
+    Path file = work.resolve("extra-vm.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: novacron.io/v1alpha1
+        kind: VirtualMachine
+        metadata:
+          name: extra
+        spec:
+          nodePool: local
+          vcpus: 1
+          memory: 96Mi
+          boot:
+            kernel: %s
+            initrd: %s
+            cmdline: console=ttyS0 quiet
+        """
+            .formatted(sandbox.hosts().guestKernel(), sandbox.hosts().guestInitrd()));
+    assertThat(kubectl("apply", "--validate=false", "-f", file.toString()).out())
+        .contains("virtualmachine.novacron.io/extra created");
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> kubectl("get", "nvm", "extra", "-o", "jsonpath={.status.phase}").out(),
+            "Running"::equals);
+    VirtualMachine extra =
+        sandbox
+            .api()
+            .client()
+            .resources(VirtualMachine.class)
+            .inNamespace("default")
+            .withName("extra")
+            .get();
+    String host = extra.getStatus().host;
+    String uuid = extra.getMetadata().getUid();
+    int hostNumber = Integer.parseInt(host.substring("host".length()));
+    assertThat(Libvirt.running(sandbox.hosts().uri(hostNumber), uuid)).isTrue();
+
+    assertThat(kubectl("delete", "nvm", "extra").out())
+        .contains("virtualmachine.novacron.io \"extra\" deleted");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> kubectl("get", "nvm").out(), out -> !out.contains("extra"));
+    assertThat(Libvirt.state(sandbox.hosts().uri(hostNumber), uuid)).isEmpty();
+  }
+
+  @Test
+  void kubectlReportsABadVmClearly() throws IOException {
+    Path file = work.resolve("bad-vm.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: novacron.io/v1alpha1
+        kind: VirtualMachine
+        metadata:
+          name: no-kernel
+        spec:
+          nodePool: local
+          vcpus: 1
+          memory: 96Mi
+          boot:
+            kernel: /nonexistent/vmlinuz
+        """);
+    kubectl("apply", "--validate=false", "-f", file.toString());
+    String message =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    kubectl(
+                            "get",
+                            "nvm",
+                            "no-kernel",
+                            "-o",
+                            "jsonpath={.status.conditions[?(@.type==\"Ready\")].message}")
+                        .out(),
+                m -> !m.isBlank() && !m.startsWith("domain running"));
+    assertThat(message).contains("could not start the domain").contains("/nonexistent/vmlinuz");
+    assertThat(kubectl("get", "nvm", "no-kernel").out()).contains("Failed");
+    assertThat(kubectl("get", "events").out()).contains("StartFailed");
+    kubectl("delete", "nvm", "no-kernel");
+    for (HasMetadata sample : sandbox.samples()) {
+      if (sample instanceof VirtualMachine vm) {
+        assertThat(kubectl("get", "nvm", vm.getMetadata().getName()).out())
+            .as("other VMs keep running")
+            .contains("Running");
+      }
+    }
+  }
+
+  record Result(int exitCode, String out) {}
+
+  static Result kubectl(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(kubectl.toString());
+    command.add("--kubeconfig");
+    command.add(sandbox.kubeconfig().toString());
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+      return new Result(p.exitValue(), out);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String line(String table, String name) {
+    return table.lines().filter(l -> l.startsWith(name + " ")).findFirst().orElse("");
+  }
+}
