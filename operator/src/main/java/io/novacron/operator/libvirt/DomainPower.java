@@ -12,7 +12,10 @@ public record DomainPower(State state, StopReason stopReason) {
     OTHER
   }
 
-  /** Why a domain is shut off (libvirt's virDomainShutoffReason). */
+  /**
+   * Why a domain is shut off. After NONE, the constants follow libvirt's virDomainShutoffReason in
+   * order (0 = UNKNOWN ... 8 = DAEMON), which {@link #fromLibvirt} relies on.
+   */
   public enum StopReason {
     NONE,
     UNKNOWN,

@@ -49,6 +49,9 @@ final class HostProber {
       List<DomainSummary> domains = host.domains();
       status.ready = true;
       status.message = "libvirt host " + facts.hostname() + ", " + domains.size() + " domain(s)";
+      if (spec.credentialsSecretRef != null) {
+        status.message += "; credentialsSecretRef is not supported yet and was not used";
+      }
       status.capacity = new Resources(facts.cpus(), facts.memoryMiB());
       status.freeMemoryMiB = facts.freeMemoryMiB();
       status.unmanagedDomains =

@@ -18,6 +18,9 @@ public final class NodePoolValidator {
     if (spec == null) {
       return List.of("spec is missing");
     }
+    if (spec.backend == Backend.KubeVirt) {
+      problems.add("the KubeVirt backend is not implemented yet; use backend Libvirt");
+    }
     if (spec.backend == Backend.Libvirt && spec.hosts.isEmpty()) {
       problems.add("a Libvirt pool needs at least one host");
     }

@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.novacron.crds.common.Backend;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.vm.RunStrategy;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.crds.vm.VirtualMachineStatus.Phase;
@@ -166,7 +167,7 @@ public final class VirtualMachineReconciler
       recorder.scheduled(vm, "Adopted", "found its domain on host " + status.host);
       return true;
     }
-    if (vm.getSpec().runStrategy == io.novacron.crds.vm.RunStrategy.Halted) {
+    if (vm.getSpec().runStrategy == RunStrategy.Halted) {
       recorder.notReady(vm, Phase.Stopped, "Halted", "runStrategy is Halted; not placed");
       return true;
     }

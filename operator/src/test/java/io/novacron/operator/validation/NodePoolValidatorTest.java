@@ -19,6 +19,14 @@ class NodePoolValidatorTest {
   }
 
   @Test
+  void kubeVirtPoolsAreReportedAsNotSupportedYet() {
+    NodePool pool = TestVms.pool("kv");
+    pool.getSpec().backend = io.novacron.crds.common.Backend.KubeVirt;
+    assertThat(NodePoolValidator.poolProblems(pool.getSpec()))
+        .containsExactly("the KubeVirt backend is not implemented yet; use backend Libvirt");
+  }
+
+  @Test
   void badHostEntriesAreReportedPerHost() {
     NodePool pool = TestVms.pool("p", "good", "qemu:///system", "bad", "https://kvm/system");
     assertThat(NodePoolValidator.hostProblem(pool.getSpec().hosts.get(0))).isNull();
