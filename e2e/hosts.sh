@@ -9,6 +9,7 @@
 #   e2e/hosts.sh stop           destroy their guests and stop them, by recorded PIDs
 #   e2e/hosts.sh start-one K    start host K
 #   e2e/hosts.sh kill-daemon K  kill host K's libvirtd only (its guests keep running)
+#   e2e/hosts.sh freeze K|thaw K  stop/continue host K's libvirtd (SIGSTOP): a hung host
 #   e2e/hosts.sh status         print each host's URI and state
 #   e2e/hosts.sh uri K          print host K's libvirt URI
 #
@@ -175,6 +176,7 @@ start_host() {
 stop_host() {
   local dir; dir="$(host_dir "$1")"
   [ -d "$dir" ] || return 0
+  [ -f "$dir/run/libvirtd.pid" ] && kill -CONT "$(cat "$dir/run/libvirtd.pid")" 2>/dev/null
   if running "$1"; then
     for d in $(virsh -q -c "$(uri_of "$1")" list --all --name 2>/dev/null); do
       virsh -q -c "$(uri_of "$1")" destroy "$d" >/dev/null 2>&1 || true
@@ -224,11 +226,20 @@ case "$cmd" in
     log "host$2 daemon killed"
     ;;
   stop) for k in $(known_hosts); do stop_host "$k"; done ;;
+  freeze | thaw)
+    pidfile="$(host_dir "$2")/run/libvirtd.pid"
+    [ -f "$pidfile" ] || { log "host$2 is not running"; exit 1; }
+    if [ "$cmd" = freeze ]; then
+      kill -STOP "$(cat "$pidfile")" && log "host$2 daemon frozen"
+    else
+      kill -CONT "$(cat "$pidfile")" && log "host$2 daemon running again"
+    fi
+    ;;
   uri) uri_of "$2" ;;
   status)
     for k in $(known_hosts); do
       if running "$k"; then echo "host$k running $(uri_of "$k")"; else echo "host$k stopped"; fi
     done
     ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
 esac

@@ -72,6 +72,15 @@ public final class LocalHosts implements AutoCloseable {
     run("kill-daemon", Integer.toString(k));
   }
 
+  /** Freezes host k's libvirt daemon (SIGSTOP): it accepts connections but never answers. */
+  public void freezeDaemon(int k) {
+    run("freeze", Integer.toString(k));
+  }
+
+  public void thawDaemon(int k) {
+    run("thaw", Integer.toString(k));
+  }
+
   public void startHost(int k) {
     run("start-one", Integer.toString(k));
   }

@@ -254,9 +254,14 @@ class LibvirtHostsIT {
           v.getSpec().memory = new Quantity("192Mi");
           return v;
         });
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> Libvirt.info(hosts.uri(3), uuid).nrVirtCpu == 2);
+    explained(
+        "elastic",
+        () -> {
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> Libvirt.info(hosts.uri(3), uuid).nrVirtCpu == 2);
+          return null;
+        });
     VirtualMachine resized =
         awaitVm(
             "elastic",
@@ -311,6 +316,69 @@ class LibvirtHostsIT {
     assertThat(eventReasons("survivor")).doesNotContain("Restarted");
   }
 
+  @Test
+  @Order(9)
+  void aHungHostIsBoundedByTheCallTimeoutAndEverythingElseKeepsWorking() {
+    VirtualMachine steady = vm("steady", "pool-a");
+    steady.getSpec().placement = new PlacementSpec();
+    steady.getSpec().placement.pinnedHost = "host2";
+    create(steady);
+    awaitPhase("steady", Phase.Running);
+
+    hosts.freezeDaemon(1);
+    try {
+      NodePool hung = awaitPool("pool-a", p -> !hostStatus(p, "host1").ready);
+      assertThat(hostStatus(hung, "host1").message)
+          .contains("did not answer")
+          .contains("within 5s");
+      assertThat(hostStatus(hung, "host2").ready).isTrue();
+
+      // other hosts and pools keep being served while host1 hangs
+      create(vm("meanwhile", "pool-b"));
+      VirtualMachine meanwhile = awaitPhase("meanwhile", Phase.Running);
+      assertThat(Libvirt.running(hosts.uri(3), meanwhile.getMetadata().getUid())).isTrue();
+      assertThat(hasCondition(awaitPhase("steady", Phase.Running), Conditions.READY, "Running"))
+          .isTrue();
+    } finally {
+      hosts.thawDaemon(1);
+    }
+    awaitPool("pool-a", p -> hostStatus(p, "host1").ready);
+  }
+
+  @Test
+  @Order(10)
+  void foreignDomainsAreReportedAndNeverTouched() throws Exception {
+    String foreign =
+        """
+        <domain type='qemu'>
+          <name>not-ours</name>
+          <memory unit='MiB'>64</memory>
+          <vcpu>1</vcpu>
+          <os><type arch='x86_64'>hvm</type><kernel>%s</kernel><initrd>%s</initrd></os>
+        </domain>
+        """
+            .formatted(hosts.guestKernel(), hosts.guestInitrd());
+    org.libvirt.Connect conn = new org.libvirt.Connect(hosts.uri(3));
+    try {
+      org.libvirt.Domain domain = conn.domainDefineXML(foreign);
+      try {
+        NodePool pool =
+            awaitPool("pool-b", p -> hostStatus(p, "host3").unmanagedDomains.contains("not-ours"));
+        assertThat(hostStatus(pool, "host3").unmanagedDomainCount).isEqualTo(1);
+        assertThat(hostStatus(pool, "host3").healthReason)
+            .contains("1 domain(s) not managed by NovaCron");
+        Thread.sleep(3000); // several polls later it is still there, untouched
+        assertThat(conn.domainLookupByName("not-ours").getUUIDString())
+            .isEqualTo(domain.getUUIDString());
+      } finally {
+        domain.undefine();
+      }
+    } finally {
+      conn.close();
+    }
+    awaitPool("pool-b", p -> hostStatus(p, "host3").unmanagedDomains.isEmpty());
+  }
+
   // ---- helpers ----
 
   static NodePool pool(String name, int... hostNumbers) {
@@ -357,11 +425,37 @@ class LibvirtHostsIT {
   }
 
   static VirtualMachine awaitVm(String name, Predicate<VirtualMachine> p) {
-    return await()
-        .atMost(BOOT)
-        .until(
-            () -> client.resources(VirtualMachine.class).inNamespace(NS).withName(name).get(),
-            v -> v != null && v.getStatus() != null && p.test(v));
+    return explained(
+        name,
+        () ->
+            await()
+                .atMost(BOOT)
+                .until(
+                    () ->
+                        client.resources(VirtualMachine.class).inNamespace(NS).withName(name).get(),
+                    v -> v != null && v.getStatus() != null && p.test(v)));
+  }
+
+  /** Runs a wait; when it times out, the failure shows the VM as it is and its Events. */
+  static <T> T explained(String vm, java.util.function.Supplier<T> wait) {
+    try {
+      return wait.get();
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      VirtualMachine now =
+          client.resources(VirtualMachine.class).inNamespace(NS).withName(vm).get();
+      List<String> events =
+          client.v1().events().inNamespace(NS).list().getItems().stream()
+              .filter(ev -> vm.equals(ev.getInvolvedObject().getName()))
+              .map(ev -> ev.getReason() + ": " + ev.getMessage())
+              .toList();
+      throw new AssertionError(
+          e.getMessage()
+              + "\nVM now: "
+              + (now == null ? "gone" : client.getKubernetesSerialization().asYaml(now))
+              + "\nEvents: "
+              + events,
+          e);
+    }
   }
 
   static NodePool awaitPool(String name, Predicate<NodePool> p) {
