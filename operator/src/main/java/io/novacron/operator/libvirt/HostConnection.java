@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.libvirt.Connect;
@@ -60,7 +61,13 @@ public final class HostConnection implements AutoCloseable {
     synchronized (this) {
       exec = executor;
     }
-    Future<T> future = exec.submit(() -> callOnHostThread(call));
+    Future<T> future;
+    try {
+      future = exec.submit(() -> callOnHostThread(call));
+    } catch (RejectedExecutionException e) {
+      // another call timed out just now and replaced this host's thread
+      throw new HostUnreachableException("connection to " + uri + " was reset; retry", e);
+    }
     try {
       T result = future.get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
       synchronized (this) {

@@ -1,5 +1,6 @@
 package io.novacron.operator.vm;
 
+import io.novacron.crds.vm.RunStrategy;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.crds.vm.VirtualMachineStatus.Phase;
@@ -124,12 +125,15 @@ public final class DomainLifecycle {
   private Outcome observe(VirtualMachine vm, LibvirtHost host, Optional<DomainRuntime> domain) {
     VirtualMachineStatus status = vm.getStatus();
     if (domain.isEmpty()) {
-      String why =
-          switch (vm.getSpec().runStrategy) {
-            case Halted -> "runStrategy is Halted";
-            default -> "domain was removed outside NovaCron; runStrategy Manual leaves it";
-          };
-      recorder.notReady(vm, Phase.Stopped, "Halted", why);
+      if (vm.getSpec().runStrategy == RunStrategy.Halted) {
+        recorder.notReady(vm, Phase.Stopped, "Halted", "runStrategy is Halted");
+      } else {
+        recorder.notReady(
+            vm,
+            Phase.Stopped,
+            "DomainMissing",
+            "domain was removed outside NovaCron; runStrategy Manual leaves it");
+      }
       return Outcome.SETTLED;
     }
     DomainRuntime d = domain.get();
