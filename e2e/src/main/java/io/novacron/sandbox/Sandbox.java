@@ -148,13 +148,13 @@ public final class Sandbox implements AutoCloseable {
           kubectl get npool local -o yaml       # per-host capacity, health, unmanaged domains
           kubectl describe nvm web-1            # conditions
           kubectl get events                    # what the operator did
-          kubectl apply -f samples/vm-batch.yaml
           kubectl delete nvm web-2              # the domain is stopped and undefined
+          sed "s#\\${NOVACRON_WORK}#%s#g" samples/vm-web.yaml | kubectl apply --validate=false -f -
 
         Guest consoles: %s/hosts/host*/log/qemu/*-console.log
         Ctrl-C stops everything.
         """,
-        sandbox.api().url(), HOSTS, kc, kubectl, work);
+        sandbox.api().url(), HOSTS, kc, kubectl, work, work);
     stopped.await();
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.sandbox.LocalHosts;
+import io.novacron.sandbox.Samples;
 import io.novacron.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -169,6 +170,23 @@ class SandboxIT {
             .contains("Running");
       }
     }
+  }
+
+  @Test
+  void aDeletedSampleVmCanBeAppliedAgain() throws IOException {
+    assertThat(kubectl("delete", "nvm", "web-2").out()).contains("deleted");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> kubectl("get", "nvm").out(), out -> !out.contains("web-2"));
+
+    Path rendered = work.resolve("vm-web.yaml");
+    Files.writeString(rendered, Samples.render(repo.resolve("samples/vm-web.yaml"), work));
+    assertThat(kubectl("apply", "--validate=false", "-f", rendered.toString()).out())
+        .contains("virtualmachine.novacron.io/web-2 created");
+    // its anti-affinity group no longer holds the deleted VM's host
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> line(kubectl("get", "nvm").out(), "web-2"), l -> l.contains("Running"));
   }
 
   record Result(int exitCode, String out) {}

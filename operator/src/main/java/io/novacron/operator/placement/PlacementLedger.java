@@ -31,9 +31,17 @@ public final class PlacementLedger {
     byVmUid.put(vmUid, assignment);
   }
 
-  /** Records an assignment learned from a VM's status, unless a newer decision is known. */
-  public synchronized void recordIfAbsent(String vmUid, Assignment assignment) {
-    byVmUid.putIfAbsent(vmUid, assignment);
+  /**
+   * Brings the ledger in line with the VMs that exist: claims of VMs that are gone (or being
+   * deleted) are dropped, claims shown in a VM's status replace what was recorded (they may have
+   * been resized), and decisions not yet in any status are kept.
+   *
+   * @param live UIDs of the VMs that exist and are not being deleted
+   * @param placed claims read from those VMs' statuses, by UID
+   */
+  public synchronized void sync(Set<String> live, Map<String, Assignment> placed) {
+    byVmUid.keySet().retainAll(live);
+    byVmUid.putAll(placed);
   }
 
   public synchronized void forget(String vmUid) {

@@ -20,9 +20,12 @@ import io.novacron.operator.placement.VmRequest;
 import io.novacron.operator.validation.NodePoolValidator;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Finds the host a VM runs on, or chooses one for it. */
 public final class VmPlacement {
@@ -34,17 +37,25 @@ public final class VmPlacement {
     this.ledger = ledger;
   }
 
-  /** Records the placements other VMs' statuses show, so capacity counts them. */
+  /** Aligns the ledger with the VMs in the cache, so capacity counts exactly what exists. */
   void learn(Collection<VirtualMachine> vms) {
+    Set<String> live = new HashSet<>();
+    Map<String, Assignment> placed = new HashMap<>();
     for (VirtualMachine vm : vms) {
+      if (vm.isMarkedForDeletion()) {
+        continue;
+      }
+      String uid = vm.getMetadata().getUid();
+      live.add(uid);
       if (vm.getStatus() != null && vm.getStatus().host != null && vm.getSpec() != null) {
         try {
-          ledger.recordIfAbsent(vm.getMetadata().getUid(), assignment(vm, vm.getStatus().host));
+          placed.put(uid, assignment(vm, vm.getStatus().host));
         } catch (IllegalArgumentException e) {
           // an invalid spec claims nothing; its own reconcile reports it
         }
       }
     }
+    ledger.sync(live, placed);
   }
 
   void record(VirtualMachine vm, String host) {

@@ -3,6 +3,8 @@ package io.novacron.operator.placement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.novacron.operator.placement.PlacementLedger.Assignment;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PlacementLedgerTest {
@@ -21,7 +23,26 @@ class PlacementLedgerTest {
     assertThat(h1.groups()).containsExactly("web");
 
     ledger.forget("a");
-    ledger.recordIfAbsent("b", new Assignment("p", "h2", 1, 256, null));
     assertThat(ledger.allocation("p", "h1").vcpus()).isEqualTo(1);
+  }
+
+  @Test
+  void syncDropsDeletedVmsKeepsInFlightDecisionsAndTakesStatusesAsTruth() {
+    PlacementLedger ledger = new PlacementLedger();
+    ledger.record("deleted", new Assignment("p", "h1", 1, 128, "web"));
+    ledger.record("in-flight", new Assignment("p", "h1", 1, 128, null));
+    ledger.record("resized", new Assignment("p", "h2", 1, 128, null));
+
+    ledger.sync(
+        Set.of("in-flight", "resized", "other"),
+        Map.of(
+            "resized", new Assignment("p", "h2", 4, 512, null),
+            "other", new Assignment("p", "h2", 1, 64, null)));
+
+    var h1 = ledger.allocation("p", "h1");
+    assertThat(h1.vmCount()).isEqualTo(1);
+    assertThat(h1.groups()).as("the deleted VM's anti-affinity claim is gone").isEmpty();
+    assertThat(ledger.allocation("p", "h2").vcpus()).isEqualTo(5);
+    assertThat(ledger.allocation("p", "h2").memoryMiB()).isEqualTo(576);
   }
 }
