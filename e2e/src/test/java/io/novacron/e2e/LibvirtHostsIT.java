@@ -239,13 +239,14 @@ class LibvirtHostsIT {
 
   @Test
   @Order(7)
-  void liveResizeAndRestartRequired() {
+  void liveResizeAndRestartRequired() throws IOException {
     VirtualMachine vm = vm("elastic", "pool-b");
     vm.getSpec().maxVcpus = 2;
     vm.getSpec().maxMemory = new Quantity("256Mi");
     create(vm);
     VirtualMachine running = awaitPhase("elastic", Phase.Running);
     String uuid = running.getMetadata().getUid();
+    awaitConsole(3, running, BOOTED); // resize a booted guest, as users do
 
     edit(
         "elastic",
