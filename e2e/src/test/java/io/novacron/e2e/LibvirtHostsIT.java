@@ -239,7 +239,7 @@ class LibvirtHostsIT {
 
   @Test
   @Order(7)
-  void liveResizeAndRestartRequired() throws IOException {
+  void liveResizeAndRestartRequired() {
     VirtualMachine vm = vm("elastic", "pool-b");
     vm.getSpec().maxVcpus = 2;
     vm.getSpec().maxMemory = new Quantity("256Mi");
