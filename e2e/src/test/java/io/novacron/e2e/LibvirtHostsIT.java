@@ -14,6 +14,8 @@ import io.novacron.crds.nodepool.HostStatus;
 import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.nodepool.NodePoolSpec;
 import io.novacron.crds.vm.BootSpec;
+import io.novacron.crds.vm.DiskSpec;
+import io.novacron.crds.vm.NetworkSpec;
 import io.novacron.crds.vm.PlacementSpec;
 import io.novacron.crds.vm.RunStrategy;
 import io.novacron.crds.vm.VirtualMachine;
@@ -268,6 +270,15 @@ class LibvirtHostsIT {
             "elastic",
             v -> v.getStatus().resources != null && v.getStatus().resources.memoryMiB == 192);
     assertThat(resized.getStatus().resources.vcpus).isEqualTo(2);
+    // the guest's balloon driver gave the memory back: libvirt reports the balloon's actual size
+    explained(
+        "elastic",
+        () -> {
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> Libvirt.info(hosts.uri(3), uuid).memory == 192 * 1024);
+          return null;
+        });
     assertThat(eventReasons("elastic")).contains("Resized");
     assertThat(condition(resized, Conditions.RESTART_REQUIRED).getStatus()).isEqualTo("False");
 
@@ -378,6 +389,30 @@ class LibvirtHostsIT {
       conn.close();
     }
     awaitPool("pool-b", p -> hostStatus(p, "host3").unmanagedDomains.isEmpty());
+  }
+
+  @Test
+  @Order(11)
+  void disksAndNetworksReachTheGuest() throws Exception {
+    Path data = hosts.work().resolve("data-disk.raw");
+    try (var file = new java.io.RandomAccessFile(data.toFile(), "rw")) {
+      file.setLength(16L * 1024 * 1024);
+    }
+    VirtualMachine vm = vm("wired", "pool-b");
+    DiskSpec disk = new DiskSpec();
+    disk.name = "data";
+    disk.path = data.toString();
+    disk.format = DiskSpec.Format.raw;
+    vm.getSpec().disks.add(disk);
+    NetworkSpec nic = new NetworkSpec();
+    nic.name = "nat";
+    nic.type = NetworkSpec.Type.User;
+    vm.getSpec().networks.add(nic);
+    create(vm);
+
+    VirtualMachine running = awaitPhase("wired", Phase.Running);
+    awaitConsole(3, running, BOOTED);
+    assertThat(console(3, running)).contains("disks=vda,").contains("nics=eth0,");
   }
 
   // ---- helpers ----
