@@ -101,6 +101,10 @@ echo "NOVACRON-GUEST-BOOTED vcpus=$(grep -c ^processor /proc/cpuinfo)" \
   "disks=$(ls /sys/block | grep ^vd | tr '\n' ',')" \
   "nics=$(ls /sys/class/net | grep -v ^lo | tr '\n' ',')" \
   "modules=$(cut -d' ' -f1 /proc/modules | tr '\n' ',')"
+# novacron.burn=1 on the kernel command line: keep one CPU busy (load for the collector tests)
+if grep -q 'novacron.burn=1' /proc/cmdline; then
+  (while :; do :; done) &
+fi
 i=0
 while true; do
   i=$((i + 1))

@@ -75,7 +75,9 @@ class LibvirtHostsIT {
                     "NOVACRON_VM_POLL_INTERVAL", "1s",
                     "NOVACRON_START_RETRY_INTERVAL", "2s",
                     "NOVACRON_LIBVIRT_CALL_TIMEOUT", "5s",
-                    "NOVACRON_RECONNECT_BACKOFF_MAX", "2s")));
+                    "NOVACRON_RECONNECT_BACKOFF_MAX", "2s",
+                    "NOVACRON_SAMPLE_INTERVAL", "1s",
+                    "NOVACRON_USAGE_REFRESH", "2s")));
     client.resource(pool("pool-a", 1, 2)).create();
     client.resource(pool("pool-b", 3)).create();
   }
@@ -413,6 +415,46 @@ class LibvirtHostsIT {
     VirtualMachine running = awaitPhase("wired", Phase.Running);
     awaitConsole(3, running, BOOTED);
     assertThat(console(3, running)).contains("disks=vda,").contains("nics=eth0,");
+  }
+
+  @Test
+  @Order(12)
+  void collectorReportsABusyGuestAboveAnIdleOneAndStaysSaneAcrossARestart() {
+    VirtualMachine burner = vm("burner", "pool-b");
+    burner.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.burn=1";
+    create(burner);
+    create(vm("idler", "pool-b"));
+    awaitConsole(3, awaitPhase("burner", Phase.Running), BOOTED);
+    awaitConsole(3, awaitPhase("idler", Phase.Running), BOOTED);
+
+    // booting is CPU-heavy under TCG: once booted, the idle guest settles and the burner does not
+    VirtualMachine idle = awaitVm("idler", v -> cpu(v) != null && cpu(v) < 30);
+    VirtualMachine busy = awaitVm("burner", v -> cpu(v) != null && cpu(v) >= 40);
+    assertThat(cpu(busy)).isGreaterThan(cpu(idle) + 30);
+    assertThat(idle.getStatus().usage.memoryUsedBytes).isBetween(1L, 128L * 1024 * 1024);
+    assertThat(busy.getStatus().usage.vcpuPercent).hasSize(1);
+
+    String restartedAt = java.time.Instant.now().toString();
+    Libvirt.destroy(hosts.uri(3), busy.getMetadata().getUid());
+    await().atMost(BOOT).until(() -> eventReasons("burner").contains("Restarted"));
+    for (int i = 0; i < 3; i++) {
+      String after = restartedAt;
+      VirtualMachine sampled =
+          awaitVm(
+              "burner",
+              v ->
+                  v.getStatus().usage != null
+                      && v.getStatus().usage.sampledAt.compareTo(after) > 0);
+      var usage = sampled.getStatus().usage;
+      assertThat(usage.cpuPercent).isBetween(0.0, 100.0);
+      assertThat(usage.diskReadBytesPerSecond).isGreaterThanOrEqualTo(0.0);
+      assertThat(usage.networkRxBytesPerSecond).isGreaterThanOrEqualTo(0.0);
+      restartedAt = usage.sampledAt;
+    }
+  }
+
+  static Double cpu(VirtualMachine v) {
+    return v.getStatus().usage == null ? null : v.getStatus().usage.cpuPercent;
   }
 
   // ---- helpers ----

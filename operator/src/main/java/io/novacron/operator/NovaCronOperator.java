@@ -9,6 +9,9 @@ import io.novacron.operator.domain.DomainXmlRenderer;
 import io.novacron.operator.kube.ConditionWriter;
 import io.novacron.operator.kube.EventRecorder;
 import io.novacron.operator.libvirt.HostConnections;
+import io.novacron.operator.metrics.Collector;
+import io.novacron.operator.metrics.RunningVms;
+import io.novacron.operator.metrics.UsagePublisher;
 import io.novacron.operator.nodepool.NodePoolReconciler;
 import io.novacron.operator.placement.PlacementLedger;
 import io.novacron.operator.vm.DomainLifecycle;
@@ -29,6 +32,7 @@ public final class NovaCronOperator implements AutoCloseable {
   private final Operator operator;
   private final HostConnections hosts;
   private final ExecutorService probeExecutor;
+  private final Collector collector;
 
   private NovaCronOperator(KubernetesClient client, OperatorConfig config) {
     Clock clock = Clock.systemUTC();
@@ -47,6 +51,16 @@ public final class NovaCronOperator implements AutoCloseable {
             new DomainSettings(
                 config.get(OperatorConfig.DOMAIN_TYPE),
                 config.get(OperatorConfig.CONSOLE_LOG_DIR)));
+
+    RunningVms running = new RunningVms();
+    this.collector =
+        new Collector(
+            hosts,
+            running,
+            new UsagePublisher(client, config.get(OperatorConfig.USAGE_REFRESH)),
+            config.get(OperatorConfig.SAMPLE_INTERVAL),
+            clock,
+            probeExecutor);
 
     this.operator =
         new Operator(
@@ -74,6 +88,7 @@ public final class NovaCronOperator implements AutoCloseable {
             new DomainLifecycle(
                 renderer, vmRecorder, config.get(OperatorConfig.SHUTDOWN_GRACE_PERIOD), clock),
             vmRecorder,
+            running,
             config.get(OperatorConfig.VM_POLL_INTERVAL),
             config.get(OperatorConfig.START_RETRY_INTERVAL)),
         c -> {
@@ -87,12 +102,14 @@ public final class NovaCronOperator implements AutoCloseable {
   public static NovaCronOperator start(KubernetesClient client, OperatorConfig config) {
     NovaCronOperator op = new NovaCronOperator(client, config);
     op.operator.start();
+    op.collector.start();
     log.info("NovaCron operator started");
     return op;
   }
 
   @Override
   public void close() {
+    collector.close();
     operator.stop();
     probeExecutor.shutdownNow();
     hosts.close();

@@ -68,11 +68,29 @@ public class VirtualMachineStatus {
     }
   }
 
-  /** Latest measured resource usage. */
+  /** Latest measured resource usage, refreshed on significant change or once a minute. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Usage {
+    @JsonPropertyDescription("CPU use over all vCPUs, 0-100.")
     public Double cpuPercent;
+
+    @JsonPropertyDescription("CPU use of each vCPU, 0-100.")
+    public List<Double> vcpuPercent = new ArrayList<>();
+
+    @JsonPropertyDescription("Memory the guest uses (balloon size minus what it reports unused).")
     public Long memoryUsedBytes;
+
+    @JsonPropertyDescription("Memory the guest can use, as its balloon driver reports.")
+    public Long memoryAvailableBytes;
+
+    public Double diskReadBytesPerSecond;
+    public Double diskWriteBytesPerSecond;
+    public Double diskReadOpsPerSecond;
+    public Double diskWriteOpsPerSecond;
+    public Double networkRxBytesPerSecond;
+    public Double networkTxBytesPerSecond;
+
+    @JsonPropertyDescription("When these figures were sampled (RFC 3339).")
     public String sampledAt;
   }
 

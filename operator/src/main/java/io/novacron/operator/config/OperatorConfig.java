@@ -74,6 +74,19 @@ public final class OperatorConfig {
           "60s",
           "Wait before retrying a VM that could not be placed or started.",
           Durations::parse);
+  public static final Option<Duration> SAMPLE_INTERVAL =
+      new Option<>(
+          "NOVACRON_SAMPLE_INTERVAL",
+          "10s",
+          "How often every running VM's CPU, memory, disk and network use is sampled.",
+          Durations::parse);
+  public static final Option<Duration> USAGE_REFRESH =
+      new Option<>(
+          "NOVACRON_USAGE_REFRESH",
+          "60s",
+          "Longest a VM's status.usage goes unrefreshed; it is also written at once when CPU moves"
+              + " by 10 points or memory by 10 %.",
+          Durations::parse);
   public static final Option<Integer> RECONCILE_THREADS =
       new Option<>(
           "NOVACRON_RECONCILE_THREADS",
@@ -92,6 +105,8 @@ public final class OperatorConfig {
           VM_POLL_INTERVAL,
           SHUTDOWN_GRACE_PERIOD,
           START_RETRY_INTERVAL,
+          SAMPLE_INTERVAL,
+          USAGE_REFRESH,
           RECONCILE_THREADS);
 
   public static final String CONFIG_FILE_KEY = "NOVACRON_CONFIG_FILE";

@@ -1,7 +1,9 @@
 package io.novacron.operator.libvirt;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.libvirt.Connect;
@@ -69,6 +71,25 @@ public final class LibvirtHost {
                   info.nrVirtCpu,
                   info.memory,
                   info.maxMem));
+        });
+  }
+
+  /**
+   * Counters of the given running domains (those not running are skipped). libvirt-java has no
+   * bulk-statistics call, so this is a few calls per domain, all on this host's thread.
+   */
+  public List<DomainCounters> counters(Collection<String> uuids, Clock clock) {
+    return connection.call(
+        "sampling domains",
+        c -> {
+          List<DomainCounters> result = new ArrayList<>();
+          for (String uuid : uuids) {
+            Domain d = lookup(c, uuid);
+            if (d != null && d.isActive() == 1) {
+              result.add(DomainSampler.sample(d, uuid, clock.instant()));
+            }
+          }
+          return result;
         });
   }
 

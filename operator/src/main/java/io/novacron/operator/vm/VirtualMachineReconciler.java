@@ -22,6 +22,8 @@ import io.novacron.operator.libvirt.HostConnections;
 import io.novacron.operator.libvirt.HostUnreachableException;
 import io.novacron.operator.libvirt.LibvirtHost;
 import io.novacron.operator.libvirt.LibvirtOperationException;
+import io.novacron.operator.metrics.RunningVms;
+import io.novacron.operator.metrics.RunningVms.RunningVm;
 import io.novacron.operator.placement.PlacementDecision;
 import io.novacron.operator.validation.VirtualMachineValidator;
 import java.time.Duration;
@@ -44,6 +46,7 @@ public final class VirtualMachineReconciler
   private final VmPlacement placement;
   private final DomainLifecycle lifecycle;
   private final VmStatusRecorder recorder;
+  private final RunningVms running;
   private final Duration pollInterval;
   private final Duration retryInterval;
 
@@ -52,12 +55,14 @@ public final class VirtualMachineReconciler
       VmPlacement placement,
       DomainLifecycle lifecycle,
       VmStatusRecorder recorder,
+      RunningVms running,
       Duration pollInterval,
       Duration retryInterval) {
     this.hosts = hosts;
     this.placement = placement;
     this.lifecycle = lifecycle;
     this.recorder = recorder;
+    this.running = running;
     this.pollInterval = pollInterval;
     this.retryInterval = retryInterval;
   }
@@ -88,6 +93,32 @@ public final class VirtualMachineReconciler
 
   @Override
   public UpdateControl<VirtualMachine> reconcile(
+      VirtualMachine vm, Context<VirtualMachine> context) {
+    UpdateControl<VirtualMachine> control = converge(vm, context);
+    trackRunning(vm, context.getSecondaryResource(NodePool.class));
+    return control;
+  }
+
+  /** Tells the collector whether (and where) this VM runs now. */
+  private void trackRunning(VirtualMachine vm, Optional<NodePool> pool) {
+    VirtualMachineStatus status = vm.getStatus();
+    Optional<String> uri =
+        status.phase == Phase.Running && status.host != null
+            ? pool.flatMap(p -> findHost(p, status.host)).map(h -> h.uri)
+            : Optional.empty();
+    if (uri.isPresent()) {
+      running.running(
+          new RunningVm(
+              vm.getMetadata().getUid(),
+              vm.getMetadata().getNamespace(),
+              vm.getMetadata().getName(),
+              uri.get()));
+    } else {
+      running.notRunning(vm.getMetadata().getUid());
+    }
+  }
+
+  private UpdateControl<VirtualMachine> converge(
       VirtualMachine vm, Context<VirtualMachine> context) {
     VirtualMachineStatus status = statusOf(vm);
     status.observedGeneration = vm.getMetadata().getGeneration();
@@ -184,6 +215,7 @@ public final class VirtualMachineReconciler
 
   @Override
   public DeleteControl cleanup(VirtualMachine vm, Context<VirtualMachine> context) {
+    running.notRunning(vm.getMetadata().getUid());
     VirtualMachineStatus status = statusOf(vm);
     Optional<NodePool> pool = context.getSecondaryResource(NodePool.class);
     Optional<String> hostName =

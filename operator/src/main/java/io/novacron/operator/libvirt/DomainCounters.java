@@ -1,0 +1,24 @@
+package io.novacron.operator.libvirt;
+
+import java.time.Instant;
+
+/**
+ * Cumulative counters of one running domain at one instant, as libvirt reports them. Rates come
+ * from the difference of two of these; {@code runId} (libvirt's domain ID) changes when the domain
+ * restarts, which resets every counter.
+ */
+public record DomainCounters(
+    String uuid,
+    int runId,
+    Instant at,
+    long cpuTimeNanos,
+    long[] vcpuTimeNanos,
+    long balloonKiB,
+    long unusedKiB,
+    long availableKiB,
+    long diskReadBytes,
+    long diskWriteBytes,
+    long diskReadOps,
+    long diskWriteOps,
+    long netRxBytes,
+    long netTxBytes) {}

@@ -1,0 +1,71 @@
+package io.novacron.operator.metrics;
+
+import io.novacron.operator.libvirt.DomainCounters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns two successive counter readings of a domain into rates. Pure. A restarted domain (new run
+ * ID), a migrated one, or any counter that went backwards yields no sample for that interval rather
+ * than a negative or huge rate; the next interval measures from the new counters.
+ */
+public final class RateCalculator {
+  private static final double NANOS_PER_SECOND = 1e9;
+
+  private RateCalculator() {}
+
+  public static Optional<VmSample> rates(DomainCounters previous, DomainCounters current) {
+    if (previous == null || previous.runId() != current.runId()) {
+      return Optional.empty();
+    }
+    double seconds = Duration.between(previous.at(), current.at()).toNanos() / NANOS_PER_SECOND;
+    if (seconds <= 0 || wentBackwards(previous, current)) {
+      return Optional.empty();
+    }
+    int vcpus = Math.max(1, current.vcpuTimeNanos().length);
+    List<Double> perVcpu = new ArrayList<>();
+    for (int i = 0; i < current.vcpuTimeNanos().length; i++) {
+      long before = i < previous.vcpuTimeNanos().length ? previous.vcpuTimeNanos()[i] : 0;
+      perVcpu.add(percent(current.vcpuTimeNanos()[i] - before, seconds));
+    }
+    Long used =
+        current.unusedKiB() >= 0 ? (current.balloonKiB() - current.unusedKiB()) * 1024 : null;
+    Long available = current.availableKiB() >= 0 ? current.availableKiB() * 1024 : null;
+    return Optional.of(
+        new VmSample(
+            current.uuid(),
+            current.at(),
+            Math.min(
+                100.0, percent(current.cpuTimeNanos() - previous.cpuTimeNanos(), seconds) / vcpus),
+            perVcpu,
+            used,
+            available,
+            rate(previous.diskReadBytes(), current.diskReadBytes(), seconds),
+            rate(previous.diskWriteBytes(), current.diskWriteBytes(), seconds),
+            rate(previous.diskReadOps(), current.diskReadOps(), seconds),
+            rate(previous.diskWriteOps(), current.diskWriteOps(), seconds),
+            rate(previous.netRxBytes(), current.netRxBytes(), seconds),
+            rate(previous.netTxBytes(), current.netTxBytes(), seconds)));
+  }
+
+  private static boolean wentBackwards(DomainCounters p, DomainCounters c) {
+    return c.cpuTimeNanos() < p.cpuTimeNanos()
+        || c.diskReadBytes() < p.diskReadBytes()
+        || c.diskWriteBytes() < p.diskWriteBytes()
+        || c.diskReadOps() < p.diskReadOps()
+        || c.diskWriteOps() < p.diskWriteOps()
+        || c.netRxBytes() < p.netRxBytes()
+        || c.netTxBytes() < p.netTxBytes();
+  }
+
+  /** CPU nanoseconds used over {@code seconds}, as percent of one CPU, clamped to 0-100. */
+  private static double percent(long cpuNanos, double seconds) {
+    return Math.max(0.0, Math.min(100.0, cpuNanos / NANOS_PER_SECOND / seconds * 100.0));
+  }
+
+  private static double rate(long before, long after, double seconds) {
+    return (after - before) / seconds;
+  }
+}

@@ -1,0 +1,103 @@
+package io.novacron.operator.metrics;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.crds.vm.VirtualMachineStatus;
+import io.novacron.operator.metrics.RunningVms.RunningVm;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a VM's latest usage into its status at a bounded rate: when it changed significantly (CPU
+ * by 10 points, memory by 10 %) or when the last write is older than the refresh interval; never
+ * once per sample.
+ */
+public final class UsagePublisher {
+  static final double CPU_POINTS = 10.0;
+  static final double MEMORY_FRACTION = 0.10;
+  private static final Logger log = LoggerFactory.getLogger(UsagePublisher.class);
+
+  private final KubernetesClient client;
+  private final Duration refresh;
+  private final Map<String, VmSample> lastWritten = new ConcurrentHashMap<>();
+
+  public UsagePublisher(KubernetesClient client, Duration refresh) {
+    this.client = client;
+    this.refresh = refresh;
+  }
+
+  /** Writes the sample into the VM's status if it is worth a write; returns whether it did. */
+  public boolean offer(RunningVm vm, VmSample sample) {
+    VmSample last = lastWritten.get(sample.vmUid());
+    if (!worthWriting(last, sample, refresh)) {
+      return false;
+    }
+    try {
+      client
+          .resources(VirtualMachine.class)
+          .inNamespace(vm.namespace())
+          .withName(vm.name())
+          .editStatus(
+              current -> {
+                if (current.getStatus() == null) {
+                  current.setStatus(new VirtualMachineStatus());
+                }
+                current.getStatus().usage = usage(sample);
+                return current;
+              });
+      lastWritten.put(sample.vmUid(), sample);
+      return true;
+    } catch (KubernetesClientException e) {
+      log.warn("Could not write usage of {}/{}: {}", vm.namespace(), vm.name(), e.getMessage());
+      return false;
+    }
+  }
+
+  /** Forgets VMs that no longer run. */
+  void retainOnly(Set<String> vmUids) {
+    lastWritten.keySet().retainAll(vmUids);
+  }
+
+  static boolean worthWriting(VmSample last, VmSample now, Duration refresh) {
+    if (last == null || !now.at().isBefore(last.at().plus(refresh))) {
+      return true;
+    }
+    if (Math.abs(now.cpuPercent() - last.cpuPercent()) >= CPU_POINTS) {
+      return true;
+    }
+    if (last.memoryUsedBytes() == null || now.memoryUsedBytes() == null) {
+      return !Objects.equals(last.memoryUsedBytes(), now.memoryUsedBytes());
+    }
+    long before = last.memoryUsedBytes();
+    return before == 0
+        ? now.memoryUsedBytes() != 0
+        : Math.abs(now.memoryUsedBytes() - before) >= MEMORY_FRACTION * before;
+  }
+
+  static VirtualMachineStatus.Usage usage(VmSample s) {
+    VirtualMachineStatus.Usage u = new VirtualMachineStatus.Usage();
+    u.cpuPercent = round(s.cpuPercent());
+    u.vcpuPercent = s.vcpuPercent().stream().map(UsagePublisher::round).toList();
+    u.memoryUsedBytes = s.memoryUsedBytes();
+    u.memoryAvailableBytes = s.memoryAvailableBytes();
+    u.diskReadBytesPerSecond = round(s.diskReadBytesPerSecond());
+    u.diskWriteBytesPerSecond = round(s.diskWriteBytesPerSecond());
+    u.diskReadOpsPerSecond = round(s.diskReadOpsPerSecond());
+    u.diskWriteOpsPerSecond = round(s.diskWriteOpsPerSecond());
+    u.networkRxBytesPerSecond = round(s.networkRxBytesPerSecond());
+    u.networkTxBytesPerSecond = round(s.networkTxBytesPerSecond());
+    u.sampledAt = s.at().truncatedTo(ChronoUnit.SECONDS).toString();
+    return u;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10.0) / 10.0;
+  }
+}

@@ -1,0 +1,95 @@
+package io.novacron.operator.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.novacron.operator.libvirt.DomainCounters;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class RateCalculatorTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  private static DomainCounters counters(
+      int runId, long seconds, long cpuNanos, long[] vcpuNanos, long disk, long net) {
+    return new DomainCounters(
+        "vm",
+        runId,
+        T0.plusSeconds(seconds),
+        cpuNanos,
+        vcpuNanos,
+        262144,
+        65536,
+        250000,
+        disk,
+        disk / 2,
+        disk / 4096,
+        disk / 8192,
+        net,
+        net / 2);
+  }
+
+  @Test
+  void ratesComeFromCounterDifferences() {
+    DomainCounters before = counters(7, 0, 0, new long[] {0, 0}, 0, 0);
+    DomainCounters after =
+        counters(7, 10, 10_000_000_000L, new long[] {8_000_000_000L, 2_000_000_000L}, 40960, 1000);
+
+    VmSample s = RateCalculator.rates(before, after).orElseThrow();
+
+    assertThat(s.cpuPercent()).isCloseTo(50.0, within(1e-9)); // 10 s of CPU over 2 vCPUs x 10 s
+    assertThat(s.vcpuPercent()).containsExactly(80.0, 20.0);
+    assertThat(s.diskReadBytesPerSecond()).isCloseTo(4096.0, within(1e-9));
+    assertThat(s.diskReadOpsPerSecond()).isCloseTo(1.0, within(1e-9));
+    assertThat(s.networkRxBytesPerSecond()).isCloseTo(100.0, within(1e-9));
+    assertThat(s.memoryUsedBytes()).isEqualTo((262144L - 65536L) * 1024);
+    assertThat(s.memoryAvailableBytes()).isEqualTo(250000L * 1024);
+  }
+
+  @Test
+  void noSampleWithoutAPreviousReadingOrAcrossARestart() {
+    DomainCounters after = counters(7, 10, 5_000_000_000L, new long[] {5_000_000_000L}, 0, 0);
+    assertThat(RateCalculator.rates(null, after)).isEmpty();
+    DomainCounters beforeRestart =
+        counters(6, 0, 900_000_000_000L, new long[] {900_000_000_000L}, 1 << 30, 1 << 30);
+    assertThat(RateCalculator.rates(beforeRestart, after)).as("new run ID").isEmpty();
+  }
+
+  @Test
+  void countersThatWentBackwardsNeverGiveNegativeRates() {
+    DomainCounters before = counters(7, 0, 5_000_000_000L, new long[] {5_000_000_000L}, 1000, 1000);
+    DomainCounters reset = counters(7, 10, 1_000_000_000L, new long[] {1_000_000_000L}, 0, 0);
+    assertThat(RateCalculator.rates(before, reset)).isEmpty();
+    assertThat(
+            RateCalculator.rates(
+                before, counters(7, 0, 6_000_000_000L, new long[] {1}, 1000, 1000)))
+        .as("no time passed")
+        .isEmpty();
+  }
+
+  @Test
+  void cpuIsClampedAndUnreportedMemoryIsNull() {
+    DomainCounters before = counters(7, 0, 0, new long[] {0}, 0, 0);
+    DomainCounters after =
+        new DomainCounters(
+            "vm",
+            7,
+            T0.plusSeconds(1),
+            3_000_000_000L,
+            new long[] {3_000_000_000L},
+            131072,
+            -1,
+            -1,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0);
+    VmSample s = RateCalculator.rates(before, after).orElseThrow();
+    assertThat(s.cpuPercent()).isEqualTo(100.0);
+    assertThat(s.vcpuPercent()).containsExactly(100.0);
+    assertThat(s.memoryUsedBytes()).isNull();
+    assertThat(s.memoryAvailableBytes()).isNull();
+  }
+}
