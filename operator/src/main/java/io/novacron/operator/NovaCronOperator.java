@@ -41,7 +41,7 @@ public final class NovaCronOperator implements AutoCloseable {
             config.get(OperatorConfig.LIBVIRT_CALL_TIMEOUT),
             config.get(OperatorConfig.RECONNECT_BACKOFF_MAX),
             clock);
-    this.probeExecutor = Executors.newCachedThreadPool(daemonThreads("host-probe"));
+    this.probeExecutor = Executors.newCachedThreadPool(DaemonThreads.named("host-probe"));
     Set<String> namespaces = config.get(OperatorConfig.NAMESPACES);
     ConditionWriter conditions = new ConditionWriter(clock);
     EventRecorder events = new EventRecorder(client, clock);
@@ -128,13 +128,5 @@ public final class NovaCronOperator implements AutoCloseable {
                   client.close();
                 },
                 "novacron-shutdown"));
-  }
-
-  static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -1,5 +1,6 @@
 package io.novacron.operator.libvirt;
 
+import io.novacron.operator.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -170,7 +171,7 @@ public final class HostConnection implements AutoCloseable {
     synchronized (this) {
       hung = connection;
       connection = null;
-      lastError = "timed out";
+      lastError = "did not answer within " + callTimeout.toSeconds() + "s";
       nextAttempt = clock.instant().plus(backoff.next());
       old = executor;
       executor = newExecutor();
@@ -178,9 +179,7 @@ public final class HostConnection implements AutoCloseable {
     old.shutdownNow();
     log.warn("libvirt host {} timed out; connection abandoned", uri);
     if (hung != null) {
-      Thread closer = new Thread(() -> closeQuietly(hung), "libvirt-close");
-      closer.setDaemon(true);
-      closer.start();
+      DaemonThreads.named("libvirt-close").newThread(() -> closeQuietly(hung)).start();
     }
   }
 
@@ -193,12 +192,7 @@ public final class HostConnection implements AutoCloseable {
   }
 
   private ExecutorService newExecutor() {
-    return Executors.newSingleThreadExecutor(
-        r -> {
-          Thread t = new Thread(r, "libvirt-" + hostLabel());
-          t.setDaemon(true);
-          return t;
-        });
+    return Executors.newSingleThreadExecutor(DaemonThreads.named("libvirt-" + hostLabel()));
   }
 
   private String hostLabel() {

@@ -1,5 +1,6 @@
 package io.novacron.operator.metrics;
 
+import io.novacron.operator.DaemonThreads;
 import io.novacron.operator.libvirt.DomainCounters;
 import io.novacron.operator.libvirt.HostConnections;
 import io.novacron.operator.libvirt.HostUnreachableException;
@@ -49,13 +50,7 @@ public final class Collector implements AutoCloseable {
     this.interval = interval;
     this.clock = clock;
     this.perHost = perHost;
-    this.ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "collector");
-              t.setDaemon(true);
-              return t;
-            });
+    this.ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("collector"));
   }
 
   public Collector start() {
