@@ -5,10 +5,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses Kubernetes-style durations such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m}.
+ * Parses Kubernetes-style durations such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m},
+ * {@code 7d}.
  */
 public final class Durations {
-  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private Durations() {}
 
@@ -24,12 +25,13 @@ public final class Durations {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
               });
       end = m.end();
     }
     if (end == 0 || end != text.length()) {
-      throw new IllegalArgumentException("expected a duration like 500ms, 30s, 5m or 1h30m");
+      throw new IllegalArgumentException("expected a duration like 500ms, 30s, 5m, 1h30m or 7d");
     }
     return total;
   }

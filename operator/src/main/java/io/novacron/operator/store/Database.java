@@ -1,0 +1,79 @@
+package io.novacron.operator.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The metric database: started (when embedded), pooled with HikariCP, migrated by Flyway. */
+public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  private final EmbeddedPostgres embedded;
+  private final HikariDataSource pool;
+
+  private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+    this.embedded = embedded;
+    this.pool = pool;
+  }
+
+  /** Starts (if embedded), connects and migrates; throws when the database cannot be used. */
+  public static Database open(DatabaseSettings settings) {
+    EmbeddedPostgres embedded = null;
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("novacron-metrics");
+    config.setMaximumPoolSize(4);
+    try {
+      if (settings.embedded()) {
+        Files.createDirectories(settings.dataDir());
+        embedded =
+            EmbeddedPostgres.builder()
+                .setDataDirectory(settings.dataDir().resolve("postgres"))
+                .setCleanDataDirectory(false)
+                .setOverrideWorkingDirectory(settings.dataDir().resolve("pg-runtime").toFile())
+                .start();
+        config.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
+      } else {
+        config.setJdbcUrl(settings.url());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+      }
+      HikariDataSource pool = new HikariDataSource(config);
+      Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+      log.info("Metric database ready: {}", settings);
+      return new Database(embedded, pool);
+    } catch (IOException e) {
+      closeQuietly(embedded);
+      throw new UncheckedIOException("cannot start " + settings + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(embedded);
+      throw e;
+    }
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    closeQuietly(embedded);
+  }
+
+  private static void closeQuietly(EmbeddedPostgres embedded) {
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        log.warn("Stopping the embedded PostgreSQL failed: {}", e.getMessage());
+      }
+    }
+  }
+}

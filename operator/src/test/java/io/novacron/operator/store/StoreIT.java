@@ -1,0 +1,163 @@
+package io.novacron.operator.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The metric store on a real (embedded) PostgreSQL. */
+class StoreIT {
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  private static final LocalDate TODAY = LocalDate.ofInstant(NOW, ZoneOffset.UTC);
+
+  private Path dataDir;
+  private Database db;
+  private final PartitionMaintainer partitions = new PartitionMaintainer(7, 3);
+
+  @BeforeEach
+  void start() throws Exception {
+    dataDir = Path.of("target/store-it").toAbsolutePath();
+    deleteRecursively(dataDir);
+    db = Database.open(new DatabaseSettings(null, null, null, dataDir));
+  }
+
+  @AfterEach
+  void stop() {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @Test
+  void migratesFromEmptyAndCreatesDailyPartitionsAhead() throws Exception {
+    try (Connection c = db.dataSource().getConnection()) {
+      assertThat(scalar(c, "SELECT count(*) FROM flyway_schema_history WHERE success"))
+          .isEqualTo(1);
+      partitions.ensurePartitions(c, NOW);
+      List<String> names = partitions.partitions(c);
+      assertThat(names)
+          .hasSize(7 + 1 + 3)
+          .startsWith(PartitionMaintainer.partitionName(TODAY.minusDays(7)))
+          .endsWith(PartitionMaintainer.partitionName(TODAY.plusDays(3)));
+      partitions.ensurePartitions(c, NOW); // idempotent
+      assertThat(partitions.partitions(c)).isEqualTo(names);
+    }
+  }
+
+  @Test
+  void retentionDropsWholeExpiredDaysAndKeepsTheRest() throws Exception {
+    try (Connection c = db.dataSource().getConnection()) {
+      partitions.ensurePartitions(c, NOW);
+      insert(c, "00000000-0000-0000-0000-000000000001", NOW.minus(6, ChronoUnit.DAYS));
+      insert(c, "00000000-0000-0000-0000-000000000001", NOW);
+
+      Instant threeDaysLater = NOW.plus(3, ChronoUnit.DAYS);
+      List<String> dropped = partitions.dropExpired(c, threeDaysLater);
+
+      assertThat(dropped)
+          .containsExactly(
+              PartitionMaintainer.partitionName(TODAY.minusDays(7)),
+              PartitionMaintainer.partitionName(TODAY.minusDays(6)),
+              PartitionMaintainer.partitionName(TODAY.minusDays(5)));
+      assertThat(scalar(c, "SELECT count(*) FROM vm_samples"))
+          .as("the 6-day-old row went with its day")
+          .isEqualTo(1);
+      assertThat(partitions.partitions(c).get(0))
+          .isEqualTo(PartitionMaintainer.partitionName(TODAY.minusDays(4)));
+    }
+  }
+
+  @Test
+  void historySurvivesARestart() throws Exception {
+    try (Connection c = db.dataSource().getConnection()) {
+      partitions.ensurePartitions(c, NOW);
+      insert(c, "00000000-0000-0000-0000-000000000002", NOW);
+    }
+    db.close();
+    db = Database.open(new DatabaseSettings(null, null, null, dataDir));
+    try (Connection c = db.dataSource().getConnection()) {
+      assertThat(scalar(c, "SELECT count(*) FROM vm_samples")).isEqualTo(1);
+      assertThat(scalar(c, "SELECT count(*) FROM flyway_schema_history WHERE success"))
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void oneVmsHistoryIsReadFromOnePartitionThroughThePrimaryKey() throws Exception {
+    try (Connection c = db.dataSource().getConnection()) {
+      partitions.ensurePartitions(c, NOW);
+      try (Statement st = c.createStatement()) {
+        st.execute(
+            "INSERT INTO vm_samples SELECT ('00000000-0000-0000-0000-' || lpad(v::text, 12, '0'))::uuid,"
+                + " now() - (s || ' seconds')::interval, 1, '{1}', null, null, 0, 0, 0, 0, 0, 0"
+                + " FROM generate_series(1, 200) v, generate_series(0, 3600, 60) s");
+        st.execute("ANALYZE vm_samples");
+      }
+      String plan =
+          String.join(
+              "\n",
+              rows(
+                  c,
+                  "EXPLAIN SELECT ts, cpu_percent FROM vm_samples"
+                      + " WHERE vm_uid = '00000000-0000-0000-0000-000000000007'"
+                      + " AND ts >= now() - interval '30 minutes' AND ts < now()"));
+      assertThat(plan).contains("Index").contains("pkey");
+      assertThat(plan).contains(PartitionMaintainer.partitionName(TODAY).substring(0, 10));
+      assertThat(plan.lines().filter(l -> l.contains("on vm_samples_p")).count())
+          .as(
+              "partition pruning leaves today's partition only (yesterday's too near midnight)\n"
+                  + plan)
+          .isBetween(1L, 2L);
+    }
+  }
+
+  private static void insert(Connection c, String uid, Instant ts) throws SQLException {
+    try (var ps =
+        c.prepareStatement(
+            "INSERT INTO vm_samples VALUES (?::uuid, ?, 1, '{1}', 1, 1, 0, 0, 0, 0, 0, 0)")) {
+      ps.setString(1, uid);
+      ps.setObject(2, java.time.OffsetDateTime.ofInstant(ts, ZoneOffset.UTC));
+      ps.executeUpdate();
+    }
+  }
+
+  private static long scalar(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static List<String> rows(Connection c, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  private static void deleteRecursively(Path dir) throws Exception {
+    if (Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
