@@ -29,6 +29,7 @@ public final class Database implements AutoCloseable {
     HikariConfig config = new HikariConfig();
     config.setPoolName("novacron-metrics");
     config.setMaximumPoolSize(4);
+    config.setConnectionTimeout(5_000); // a down database fails fast; the writer retries
     try {
       if (settings.embedded()) {
         Files.createDirectories(settings.dataDir());

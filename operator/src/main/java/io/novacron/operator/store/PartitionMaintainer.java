@@ -36,6 +36,11 @@ public final class PartitionMaintainer {
     return day(now).minusDays(retentionDays);
   }
 
+  /** The end of the last partition {@link #ensurePartitions} creates. */
+  public Instant lastPartitionEnd(Instant now) {
+    return day(now).plusDays(daysAhead + 1L).atStartOfDay().toInstant(ZoneOffset.UTC);
+  }
+
   /** Creates missing partitions from the first kept day to {@code daysAhead} after today. */
   public void ensurePartitions(Connection c, Instant now) throws SQLException {
     LocalDate last = day(now).plusDays(daysAhead);

@@ -1,0 +1,162 @@
+package io.novacron.operator.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.novacron.operator.metrics.VmSample;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The writer against a real PostgreSQL that the test stops and starts, reached through the
+ * external-URL configuration.
+ */
+class SampleWriterIT {
+  private static final String VM = "00000000-0000-0000-0000-0000000000aa";
+  private static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.HOURS);
+
+  private Path dataDir;
+  private int port;
+  private EmbeddedPostgres server;
+  private Database db;
+  private SampleWriter writer;
+
+  @BeforeEach
+  void start() throws Exception {
+    dataDir = Path.of("target/writer-it").toAbsolutePath();
+    if (Files.exists(dataDir)) {
+      try (var paths = Files.walk(dataDir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    server = startServer(0);
+    port = server.getPort();
+    db =
+        Database.open(
+            new DatabaseSettings(
+                "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "", dataDir));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (writer != null) {
+      writer.close(Duration.ZERO);
+    }
+    if (db != null) {
+      db.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void batchesAreWrittenAndARetriedBatchNeverDuplicatesRows() throws Exception {
+    writer = writer(100_000, 1000);
+    offer(0, 5000);
+    await().atMost(Duration.ofSeconds(30)).until(() -> writer.written() == 5000);
+    offer(0, 5000); // the same samples again, as a retry would send them
+    await().atMost(Duration.ofSeconds(30)).until(() -> writer.written() == 10_000);
+    assertThat(count()).isEqualTo(5000);
+    assertThat(writer.dropped()).isZero();
+  }
+
+  @Test
+  void everySampleTakenDuringAnOutageIsStoredExactlyOnce() throws Exception {
+    writer = writer(100_000, 500);
+    offer(0, 1000);
+    await().atMost(Duration.ofSeconds(30)).until(() -> writer.written() == 1000);
+
+    server.close();
+    server = null;
+    offer(1000, 2000);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !writer.healthy());
+    assertThat(writer.backlog()).isGreaterThan(0);
+
+    server = startServer(port);
+    await().atMost(Duration.ofSeconds(60)).until(() -> writer.written() == 3000);
+    assertThat(count()).isEqualTo(3000);
+    assertThat(writer.dropped()).isZero();
+    assertThat(writer.healthy()).isTrue();
+  }
+
+  @Test
+  void beyondTheBoundTheOldestAreDroppedAndCounted() throws Exception {
+    writer = writer(500, 100);
+    server.close();
+    server = null;
+    offer(0, 800);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !writer.healthy());
+
+    server = startServer(port);
+    await().atMost(Duration.ofSeconds(60)).until(() -> writer.backlog() == 0 && writer.healthy());
+    long stored = count();
+    assertThat(writer.dropped()).isPositive();
+    assertThat(stored + writer.dropped()).isEqualTo(800);
+    assertThat(count("ts >= '" + BASE.plusSeconds(300) + "'"))
+        .as("the newest 500 samples are all kept")
+        .isEqualTo(500);
+  }
+
+  private SampleWriter writer(int capacity, int batch) {
+    return new SampleWriter(
+            db.dataSource(), new PartitionMaintainer(7, 2), capacity, batch, Clock.systemUTC())
+        .start();
+  }
+
+  private void offer(int fromSecond, int n) {
+    for (int i = fromSecond; i < fromSecond + n; i++) {
+      writer.offer(
+          new VmSample(
+              VM,
+              BASE.plusSeconds(i),
+              i % 100,
+              List.of((double) (i % 100)),
+              1L << 20,
+              1L << 21,
+              1,
+              2,
+              3,
+              4,
+              5,
+              6));
+    }
+  }
+
+  private EmbeddedPostgres startServer(int fixedPort) throws Exception {
+    var builder =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dataDir.resolve("postgres"))
+            .setCleanDataDirectory(false)
+            .setOverrideWorkingDirectory(dataDir.resolve("pg-runtime").toFile());
+    if (fixedPort > 0) {
+      builder.setPort(fixedPort);
+    }
+    return builder.start();
+  }
+
+  private long count() throws Exception {
+    return count("true");
+  }
+
+  private long count(String where) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM vm_samples WHERE " + where)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
