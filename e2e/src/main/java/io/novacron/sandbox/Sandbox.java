@@ -50,6 +50,7 @@ public final class Sandbox implements AutoCloseable {
     env.putIfAbsent("NOVACRON_POOL_POLL_INTERVAL", "5s");
     env.putIfAbsent("NOVACRON_VM_POLL_INTERVAL", "5s");
     env.putIfAbsent("NOVACRON_START_RETRY_INTERVAL", "10s");
+    env.putIfAbsent("NOVACRON_DATA_DIR", work.resolve("sandbox/data").toString());
     operator = NovaCronOperator.start(api.client(), OperatorConfig.from(env));
     samples = Samples.apply(api.client(), repo, work);
     return this;

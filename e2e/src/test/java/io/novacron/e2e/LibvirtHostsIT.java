@@ -77,7 +77,8 @@ class LibvirtHostsIT {
                     "NOVACRON_LIBVIRT_CALL_TIMEOUT", "5s",
                     "NOVACRON_RECONNECT_BACKOFF_MAX", "2s",
                     "NOVACRON_SAMPLE_INTERVAL", "1s",
-                    "NOVACRON_USAGE_REFRESH", "2s")));
+                    "NOVACRON_USAGE_REFRESH", "2s",
+                    "NOVACRON_DATA_DIR", hosts.work().resolve("data").toString())));
     client.resource(pool("pool-a", 1, 2)).create();
     client.resource(pool("pool-b", 3)).create();
   }
@@ -433,6 +434,8 @@ class LibvirtHostsIT {
     assertThat(cpu(busy)).isGreaterThan(cpu(idle) + 30);
     assertThat(idle.getStatus().usage.memoryUsedBytes).isBetween(1L, 128L * 1024 * 1024);
     assertThat(busy.getStatus().usage.vcpuPercent).hasSize(1);
+    // every sample, not only those written into the status, reaches the metric history
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.samplesWritten() > 0);
 
     String restartedAt = java.time.Instant.now().toString();
     Libvirt.destroy(hosts.uri(3), busy.getMetadata().getUid());

@@ -14,11 +14,15 @@ import io.novacron.operator.metrics.RunningVms;
 import io.novacron.operator.metrics.UsagePublisher;
 import io.novacron.operator.nodepool.NodePoolReconciler;
 import io.novacron.operator.placement.PlacementLedger;
+import io.novacron.operator.store.LazyDatabase;
+import io.novacron.operator.store.PartitionMaintainer;
+import io.novacron.operator.store.SampleWriter;
 import io.novacron.operator.vm.DomainLifecycle;
 import io.novacron.operator.vm.VirtualMachineReconciler;
 import io.novacron.operator.vm.VmPlacement;
 import io.novacron.operator.vm.VmStatusRecorder;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,11 +32,15 @@ import org.slf4j.LoggerFactory;
 /** The operator process: wires the reconcilers to the Kubernetes API and the libvirt hosts. */
 public final class NovaCronOperator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NovaCronOperator.class);
+  private static final int PARTITION_DAYS_AHEAD = 3;
+  private static final int SAMPLE_BATCH = 10_000;
 
   private final Operator operator;
   private final HostConnections hosts;
   private final ExecutorService probeExecutor;
   private final Collector collector;
+  private final LazyDatabase database;
+  private final SampleWriter sampleWriter;
 
   private NovaCronOperator(KubernetesClient client, OperatorConfig config) {
     Clock clock = Clock.systemUTC();
@@ -52,12 +60,22 @@ public final class NovaCronOperator implements AutoCloseable {
                 config.get(OperatorConfig.DOMAIN_TYPE),
                 config.get(OperatorConfig.CONSOLE_LOG_DIR)));
 
+    this.database = new LazyDatabase(config.databaseSettings());
+    this.sampleWriter =
+        new SampleWriter(
+            database,
+            new PartitionMaintainer(
+                (int) config.get(OperatorConfig.RAW_RETENTION).toDays(), PARTITION_DAYS_AHEAD),
+            config.get(OperatorConfig.SAMPLE_QUEUE_CAPACITY),
+            SAMPLE_BATCH,
+            clock);
     RunningVms running = new RunningVms();
     this.collector =
         new Collector(
             hosts,
             running,
             new UsagePublisher(client, config.get(OperatorConfig.USAGE_REFRESH)),
+            List.of((vm, sample) -> sampleWriter.offer(sample)),
             config.get(OperatorConfig.SAMPLE_INTERVAL),
             clock,
             probeExecutor);
@@ -102,6 +120,7 @@ public final class NovaCronOperator implements AutoCloseable {
   public static NovaCronOperator start(KubernetesClient client, OperatorConfig config) {
     NovaCronOperator op = new NovaCronOperator(client, config);
     op.operator.start();
+    op.sampleWriter.start();
     op.collector.start();
     log.info("NovaCron operator started");
     return op;
@@ -111,9 +130,16 @@ public final class NovaCronOperator implements AutoCloseable {
   public void close() {
     collector.close();
     operator.stop();
+    sampleWriter.close();
+    database.close();
     probeExecutor.shutdownNow();
     hosts.close();
     log.info("NovaCron operator stopped");
+  }
+
+  /** Samples written to the metric history so far. */
+  public long samplesWritten() {
+    return sampleWriter.written();
   }
 
   public static void main(String[] args) {

@@ -78,7 +78,8 @@ class OperatorOnMockServerTest {
                     "NOVACRON_VM_POLL_INTERVAL", "1s",
                     "NOVACRON_START_RETRY_INTERVAL", "1s",
                     "NOVACRON_LIBVIRT_CALL_TIMEOUT", "3s",
-                    "NOVACRON_SHUTDOWN_GRACE_PERIOD", "2s")));
+                    "NOVACRON_SHUTDOWN_GRACE_PERIOD", "2s",
+                    "NOVACRON_DATA_DIR", "target/mock-server-test-data")));
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package io.novacron.operator.config;
 
+import io.novacron.operator.store.DatabaseSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -87,6 +88,51 @@ public final class OperatorConfig {
           "Longest a VM's status.usage goes unrefreshed; it is also written at once when CPU moves"
               + " by 10 points or memory by 10 %.",
           Durations::parse);
+  public static final Option<String> DATABASE_URL =
+      new Option<>(
+          "NOVACRON_DATABASE_URL",
+          "",
+          "JDBC URL of the PostgreSQL 14+ that keeps metric history; empty starts an embedded"
+              + " PostgreSQL under NOVACRON_DATA_DIR.",
+          Function.identity());
+  public static final Option<String> DATABASE_USER =
+      new Option<>(
+          "NOVACRON_DATABASE_USER",
+          "postgres",
+          "User for NOVACRON_DATABASE_URL.",
+          Function.identity());
+  public static final Option<String> DATABASE_PASSWORD =
+      new Option<>(
+          "NOVACRON_DATABASE_PASSWORD",
+          "",
+          "Password for NOVACRON_DATABASE_URL (prefer the file option); never logged.",
+          Function.identity());
+  public static final Option<String> DATABASE_PASSWORD_FILE =
+      new Option<>(
+          "NOVACRON_DATABASE_PASSWORD_FILE",
+          "",
+          "File holding the password for NOVACRON_DATABASE_URL (e.g. a mounted Secret).",
+          Function.identity());
+  public static final Option<String> DATA_DIR =
+      new Option<>(
+          "NOVACRON_DATA_DIR",
+          "/var/lib/novacron",
+          "Directory of the embedded PostgreSQL's data; keep it on a volume so history survives"
+              + " restarts.",
+          Function.identity());
+  public static final Option<Duration> RAW_RETENTION =
+      new Option<>(
+          "NOVACRON_RAW_RETENTION",
+          "7d",
+          "How long raw samples are kept (whole days; older daily partitions are dropped).",
+          Durations::parse);
+  public static final Option<Integer> SAMPLE_QUEUE_CAPACITY =
+      new Option<>(
+          "NOVACRON_SAMPLE_QUEUE_CAPACITY",
+          "1000000",
+          "Samples held in memory while the database is slow or down; beyond it the oldest are"
+              + " dropped and counted.",
+          Integer::parseInt);
   public static final Option<Integer> RECONCILE_THREADS =
       new Option<>(
           "NOVACRON_RECONCILE_THREADS",
@@ -107,6 +153,13 @@ public final class OperatorConfig {
           START_RETRY_INTERVAL,
           SAMPLE_INTERVAL,
           USAGE_REFRESH,
+          DATABASE_URL,
+          DATABASE_USER,
+          DATABASE_PASSWORD,
+          DATABASE_PASSWORD_FILE,
+          DATA_DIR,
+          RAW_RETENTION,
+          SAMPLE_QUEUE_CAPACITY,
           RECONCILE_THREADS);
 
   public static final String CONFIG_FILE_KEY = "NOVACRON_CONFIG_FILE";
@@ -174,6 +227,22 @@ public final class OperatorConfig {
       values.put(key, props.getProperty(key));
     }
     return values;
+  }
+
+  /** Where metric history lives; the password comes from the file option when it is set. */
+  public DatabaseSettings databaseSettings() {
+    String password = get(DATABASE_PASSWORD);
+    String file = get(DATABASE_PASSWORD_FILE);
+    if (!file.isBlank()) {
+      try {
+        password = Files.readString(Path.of(file)).strip();
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "Cannot read " + DATABASE_PASSWORD_FILE.key() + " " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return new DatabaseSettings(
+        get(DATABASE_URL), get(DATABASE_USER), password, Path.of(get(DATA_DIR)));
   }
 
   private static Set<String> parseSet(String raw) {

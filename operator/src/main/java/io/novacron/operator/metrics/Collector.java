@@ -30,6 +30,7 @@ public final class Collector implements AutoCloseable {
   private final HostConnections hosts;
   private final RunningVms running;
   private final UsagePublisher publisher;
+  private final List<SampleSink> sinks;
   private final Duration interval;
   private final Clock clock;
   private final ExecutorService perHost;
@@ -41,12 +42,15 @@ public final class Collector implements AutoCloseable {
       HostConnections hosts,
       RunningVms running,
       UsagePublisher publisher,
+      List<SampleSink> otherSinks,
       Duration interval,
       Clock clock,
       ExecutorService perHost) {
     this.hosts = hosts;
     this.running = running;
     this.publisher = publisher;
+    this.sinks = new java.util.ArrayList<>(otherSinks);
+    this.sinks.add(0, publisher);
     this.interval = interval;
     this.clock = clock;
     this.perHost = perHost;
@@ -84,7 +88,8 @@ public final class Collector implements AutoCloseable {
       for (DomainCounters c : counters) {
         DomainCounters before = previous.put(c.uuid(), c);
         RateCalculator.rates(before, c)
-            .ifPresent(sample -> publisher.offer(vmsByUid.get(c.uuid()), sample));
+            .ifPresent(
+                sample -> sinks.forEach(sink -> sink.accept(vmsByUid.get(c.uuid()), sample)));
       }
     } catch (HostUnreachableException | LibvirtOperationException e) {
       log.debug("Skipping host {} this round: {}", uri, e.getMessage());

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * by 10 points, memory by 10 %) or when the last write is older than the refresh interval; never
  * once per sample.
  */
-public final class UsagePublisher {
+public final class UsagePublisher implements SampleSink {
   static final double CPU_POINTS = 10.0;
   static final double MEMORY_FRACTION = 0.10;
   private static final Logger log = LoggerFactory.getLogger(UsagePublisher.class);
@@ -33,11 +33,12 @@ public final class UsagePublisher {
     this.refresh = refresh;
   }
 
-  /** Writes the sample into the VM's status if it is worth a write; returns whether it did. */
-  public boolean offer(RunningVm vm, VmSample sample) {
+  /** Writes the sample into the VM's status if it is worth a write. */
+  @Override
+  public void accept(RunningVm vm, VmSample sample) {
     VmSample last = lastWritten.get(sample.vmUid());
     if (!worthWriting(last, sample, refresh)) {
-      return false;
+      return;
     }
     try {
       client
@@ -53,10 +54,8 @@ public final class UsagePublisher {
                 return current;
               });
       lastWritten.put(sample.vmUid(), sample);
-      return true;
     } catch (KubernetesClientException e) {
       log.warn("Could not write usage of {}/{}: {}", vm.namespace(), vm.name(), e.getMessage());
-      return false;
     }
   }
 

@@ -16,7 +16,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +32,7 @@ public final class SampleWriter implements AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   private static final Duration MAINTENANCE_EVERY = Duration.ofHours(1);
 
-  private final DataSource dataSource;
+  private final ConnectionSource connections;
   private final PartitionMaintainer partitions;
   private final int capacity;
   private final int batchSize;
@@ -49,12 +48,12 @@ public final class SampleWriter implements AutoCloseable {
   private Instant nextMaintenance = Instant.MIN;
 
   public SampleWriter(
-      DataSource dataSource,
+      ConnectionSource connections,
       PartitionMaintainer partitions,
       int capacity,
       int batchSize,
       Clock clock) {
-    this.dataSource = dataSource;
+    this.connections = connections;
     this.partitions = partitions;
     this.capacity = capacity;
     this.batchSize = batchSize;
@@ -158,7 +157,7 @@ public final class SampleWriter implements AutoCloseable {
 
   private void write(List<VmSample> batch) throws SQLException {
     Instant now = clock.instant();
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = connections.connect()) {
       c.setAutoCommit(false);
       if (!now.isBefore(nextMaintenance)) {
         partitions.ensurePartitions(c, now);

@@ -55,9 +55,33 @@ class OperatorConfigTest {
   }
 
   @Test
+  void databasePasswordComesFromItsFileAndIsNeverPrinted(@TempDir Path dir) throws Exception {
+    Path secret = dir.resolve("password");
+    Files.writeString(secret, "s3cret\n");
+    var settings =
+        OperatorConfig.from(
+                Map.of(
+                    "NOVACRON_DATABASE_URL",
+                    "jdbc:postgresql://db:5432/novacron",
+                    "NOVACRON_DATABASE_PASSWORD_FILE",
+                    secret.toString()))
+            .databaseSettings();
+    assertThat(settings.embedded()).isFalse();
+    assertThat(settings.password()).isEqualTo("s3cret");
+    assertThat(settings.toString()).doesNotContain("s3cret");
+    assertThat(OperatorConfig.from(Map.of()).databaseSettings().embedded()).isTrue();
+    assertThatThrownBy(
+            () ->
+                OperatorConfig.from(Map.of("NOVACRON_DATABASE_PASSWORD_FILE", "/nonexistent/pw"))
+                    .databaseSettings())
+        .hasMessageContaining("Cannot read NOVACRON_DATABASE_PASSWORD_FILE");
+  }
+
+  @Test
   void durationsParseKubernetesStyle() {
     assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
     assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
     assertThatThrownBy(() -> Durations.parse("10")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Durations.parse("5m junk"))
         .isInstanceOf(IllegalArgumentException.class);

@@ -112,7 +112,11 @@ class SampleWriterIT {
 
   private SampleWriter writer(int capacity, int batch) {
     return new SampleWriter(
-            db.dataSource(), new PartitionMaintainer(7, 2), capacity, batch, Clock.systemUTC())
+            () -> db.dataSource().getConnection(),
+            new PartitionMaintainer(7, 2),
+            capacity,
+            batch,
+            Clock.systemUTC())
         .start();
   }
 
