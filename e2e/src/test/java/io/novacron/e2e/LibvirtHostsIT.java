@@ -424,7 +424,9 @@ class LibvirtHostsIT {
     VirtualMachine burner = vm("burner", "pool-b");
     burner.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.burn=1";
     create(burner);
-    create(vm("idler", "pool-b"));
+    VirtualMachine idler = vm("idler", "pool-b");
+    idler.getSpec().maxMemory = new Quantity("256Mi"); // ballooned below its total memory
+    create(idler);
     awaitConsole(3, awaitPhase("burner", Phase.Running), BOOTED);
     awaitConsole(3, awaitPhase("idler", Phase.Running), BOOTED);
 

@@ -24,6 +24,7 @@ import org.w3c.dom.Element;
  */
 public final class DomainXmlRenderer {
   public static final String METADATA_NS = "https://novacron.io/xmlns/libvirt/v1";
+  static final int BALLOON_STATS_PERIOD_SECONDS = 5;
 
   private final DomainSettings settings;
 
@@ -80,7 +81,10 @@ public final class DomainXmlRenderer {
     Element consoleTarget = child(console, "target");
     consoleTarget.setAttribute("type", "serial");
     consoleTarget.setAttribute("port", "0");
-    child(devices, "memballoon").setAttribute("model", "virtio");
+    Element balloon = child(devices, "memballoon");
+    balloon.setAttribute("model", "virtio");
+    // without a period libvirt keeps returning the guest's first memory statistics
+    child(balloon, "stats").setAttribute("period", Integer.toString(BALLOON_STATS_PERIOD_SECONDS));
     return serialize(doc);
   }
 

@@ -30,8 +30,10 @@ public final class RateCalculator {
       long before = i < previous.vcpuTimeNanos().length ? previous.vcpuTimeNanos()[i] : 0;
       perVcpu.add(percent(current.vcpuTimeNanos()[i] - before, seconds));
     }
-    Long used =
-        current.unusedKiB() >= 0 ? (current.balloonKiB() - current.unusedKiB()) * 1024 : null;
+    // The guest's own view: what it can use minus what it leaves unused. (The balloon size is
+    // the host's allocation; inflated balloon pages still count in the guest's total.)
+    boolean reported = current.availableKiB() >= 0 && current.unusedKiB() >= 0;
+    Long used = reported ? Math.max(0, current.availableKiB() - current.unusedKiB()) * 1024 : null;
     Long available = current.availableKiB() >= 0 ? current.availableKiB() * 1024 : null;
     return Optional.of(
         new VmSample(

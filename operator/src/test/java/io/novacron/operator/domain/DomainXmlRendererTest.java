@@ -45,6 +45,7 @@ class DomainXmlRendererTest {
     assertThat(xml.get("/domain/devices/serial/log/@file"))
         .isEqualTo("/var/log/libvirt/qemu/team-a_web-1-console.log");
     assertThat(xml.get("/domain/metadata/*[local-name()='vm']/@name")).isEqualTo("web-1");
+    assertThat(xml.get("/domain/devices/memballoon/stats/@period")).isEqualTo("5");
   }
 
   @Test

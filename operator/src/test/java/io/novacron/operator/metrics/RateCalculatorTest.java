@@ -42,7 +42,7 @@ class RateCalculatorTest {
     assertThat(s.diskReadBytesPerSecond()).isCloseTo(4096.0, within(1e-9));
     assertThat(s.diskReadOpsPerSecond()).isCloseTo(1.0, within(1e-9));
     assertThat(s.networkRxBytesPerSecond()).isCloseTo(100.0, within(1e-9));
-    assertThat(s.memoryUsedBytes()).isEqualTo((262144L - 65536L) * 1024);
+    assertThat(s.memoryUsedBytes()).isEqualTo((250000L - 65536L) * 1024);
     assertThat(s.memoryAvailableBytes()).isEqualTo(250000L * 1024);
   }
 
@@ -65,6 +65,30 @@ class RateCalculatorTest {
                 before, counters(7, 0, 6_000_000_000L, new long[] {1}, 1000, 1000)))
         .as("no time passed")
         .isEmpty();
+  }
+
+  @Test
+  void memoryUsedIsTheGuestsViewEvenWhenTheBalloonIsSmallerThanItsTotal() {
+    // 256 MiB guest ballooned down to 128 MiB: the guest still counts 218 MiB total, 190 free
+    DomainCounters before = counters(7, 0, 0, new long[] {0}, 0, 0);
+    DomainCounters after =
+        new DomainCounters(
+            "vm",
+            7,
+            T0.plusSeconds(10),
+            0,
+            new long[] {0},
+            131072,
+            194560,
+            223232,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0);
+    VmSample s = RateCalculator.rates(before, after).orElseThrow();
+    assertThat(s.memoryUsedBytes()).isEqualTo((223232L - 194560L) * 1024).isPositive();
   }
 
   @Test
