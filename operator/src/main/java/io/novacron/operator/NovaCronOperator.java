@@ -16,6 +16,7 @@ import io.novacron.operator.nodepool.NodePoolReconciler;
 import io.novacron.operator.placement.PlacementLedger;
 import io.novacron.operator.store.LazyDatabase;
 import io.novacron.operator.store.PartitionMaintainer;
+import io.novacron.operator.store.RollupRetention;
 import io.novacron.operator.store.SampleWriter;
 import io.novacron.operator.vm.DomainLifecycle;
 import io.novacron.operator.vm.VirtualMachineReconciler;
@@ -66,6 +67,9 @@ public final class NovaCronOperator implements AutoCloseable {
             database,
             new PartitionMaintainer(
                 (int) config.get(OperatorConfig.RAW_RETENTION).toDays(), PARTITION_DAYS_AHEAD),
+            new RollupRetention(
+                config.get(OperatorConfig.ROLLUP_1M_RETENTION),
+                config.get(OperatorConfig.ROLLUP_1H_RETENTION)),
             config.get(OperatorConfig.SAMPLE_QUEUE_CAPACITY),
             SAMPLE_BATCH,
             clock);

@@ -126,6 +126,18 @@ public final class OperatorConfig {
           "7d",
           "How long raw samples are kept (whole days; older daily partitions are dropped).",
           Durations::parse);
+  public static final Option<Duration> ROLLUP_1M_RETENTION =
+      new Option<>(
+          "NOVACRON_ROLLUP_1M_RETENTION",
+          "30d",
+          "How long 1-minute rollups (avg, min, max, last per metric) are kept.",
+          Durations::parse);
+  public static final Option<Duration> ROLLUP_1H_RETENTION =
+      new Option<>(
+          "NOVACRON_ROLLUP_1H_RETENTION",
+          "365d",
+          "How long 1-hour rollups are kept.",
+          Durations::parse);
   public static final Option<Integer> SAMPLE_QUEUE_CAPACITY =
       new Option<>(
           "NOVACRON_SAMPLE_QUEUE_CAPACITY",
@@ -159,6 +171,8 @@ public final class OperatorConfig {
           DATABASE_PASSWORD_FILE,
           DATA_DIR,
           RAW_RETENTION,
+          ROLLUP_1M_RETENTION,
+          ROLLUP_1H_RETENTION,
           SAMPLE_QUEUE_CAPACITY,
           RECONCILE_THREADS);
 

@@ -34,6 +34,7 @@ public final class SampleWriter implements AutoCloseable {
 
   private final ConnectionSource connections;
   private final PartitionMaintainer partitions;
+  private final RollupRetention rollupRetention;
   private final int capacity;
   private final int batchSize;
   private final Clock clock;
@@ -50,11 +51,13 @@ public final class SampleWriter implements AutoCloseable {
   public SampleWriter(
       ConnectionSource connections,
       PartitionMaintainer partitions,
+      RollupRetention rollupRetention,
       int capacity,
       int batchSize,
       Clock clock) {
     this.connections = connections;
     this.partitions = partitions;
+    this.rollupRetention = rollupRetention;
     this.capacity = capacity;
     this.batchSize = batchSize;
     this.clock = clock;
@@ -162,6 +165,7 @@ public final class SampleWriter implements AutoCloseable {
       if (!now.isBefore(nextMaintenance)) {
         partitions.ensurePartitions(c, now);
         partitions.dropExpired(c, now);
+        rollupRetention.apply(c, now);
         c.commit();
         nextMaintenance = now.plus(MAINTENANCE_EVERY);
       }
@@ -181,8 +185,7 @@ public final class SampleWriter implements AutoCloseable {
               "COPY vm_samples_staging FROM STDIN WITH (FORMAT csv)",
               new StringReader(csv(storable)));
       try (Statement st = c.createStatement()) {
-        st.execute(
-            "INSERT INTO vm_samples SELECT * FROM vm_samples_staging ON CONFLICT DO NOTHING");
+        st.execute(RollupSql.INSERT_WITH_ROLLUPS);
       }
       c.commit();
     } catch (java.io.IOException e) {

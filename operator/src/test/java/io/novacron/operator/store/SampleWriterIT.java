@@ -110,10 +110,86 @@ class SampleWriterIT {
         .isEqualTo(500);
   }
 
+  @Test
+  void rollupsEqualTheSameAggregatesComputedFromRawRows() throws Exception {
+    writer = writer(100_000, 37); // many small batches: buckets are merged across upserts
+    String[] vms = {VM, "00000000-0000-0000-0000-0000000000bb"};
+    int n = 0;
+    // newest first, so "last" must survive out-of-order arrival; then everything again (retry)
+    for (int round = 0; round < 2; round++) {
+      for (int i = 7199; i >= 0; i -= 7) {
+        for (String vm : vms) {
+          double cpu = (i * 31 + vm.hashCode() & 0xffff) % 100;
+          writer.offer(
+              new VmSample(
+                  vm,
+                  BASE.plusSeconds(i),
+                  cpu,
+                  List.of(cpu),
+                  (long) i * 1000,
+                  null,
+                  i % 13,
+                  i % 17,
+                  0,
+                  0,
+                  i % 19,
+                  i % 23));
+          n++;
+        }
+      }
+    }
+    int offered = n;
+    await().atMost(Duration.ofSeconds(60)).until(() -> writer.written() == offered);
+    assertThat(count()).isEqualTo(offered / 2);
+    for (String unit : new String[] {"minute", "hour"}) {
+      String table = unit.equals("minute") ? "vm_rollup_1m" : "vm_rollup_1h";
+      assertThat(mismatches(table, unit)).as(table).isZero();
+      assertThat(scalar("SELECT count(*) FROM " + table)).as(table + " rows").isPositive();
+    }
+  }
+
+  /** Rollup rows that differ from the aggregate of the raw rows of their bucket. */
+  private long mismatches(String table, String unit) throws Exception {
+    StringBuilder raw =
+        new StringBuilder("SELECT vm_uid, date_trunc('" + unit + "', ts) AS b, count(*) AS n");
+    StringBuilder differs =
+        new StringBuilder("r.vm_uid IS NULL OR raw.vm_uid IS NULL OR r.samples <> raw.n");
+    for (RollupSql.Metric m : RollupSql.METRICS) {
+      raw.append(
+          (", sum(%2$s) AS %1$s_s, min(%2$s) AS %1$s_mi, max(%2$s) AS %1$s_ma,"
+                  + " (array_agg(%2$s ORDER BY ts DESC))[1] AS %1$s_l")
+              .formatted(m.prefix(), m.column()));
+      differs.append(
+          (" OR abs(r.%1$s_sum - raw.%1$s_s) > 1e-6 * greatest(1, abs(raw.%1$s_s))"
+                  + " OR r.%1$s_min IS DISTINCT FROM raw.%1$s_mi"
+                  + " OR r.%1$s_max IS DISTINCT FROM raw.%1$s_ma"
+                  + " OR r.%1$s_last IS DISTINCT FROM raw.%1$s_l")
+              .formatted(m.prefix()));
+    }
+    raw.append(" FROM vm_samples GROUP BY 1, 2");
+    return scalar(
+        "SELECT count(*) FROM ("
+            + raw
+            + ") raw FULL JOIN "
+            + table
+            + " r ON r.vm_uid = raw.vm_uid AND r.bucket = raw.b WHERE "
+            + differs);
+  }
+
+  private long scalar(String sql) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   private SampleWriter writer(int capacity, int batch) {
     return new SampleWriter(
             () -> db.dataSource().getConnection(),
             new PartitionMaintainer(7, 2),
+            new RollupRetention(Duration.ofDays(30), Duration.ofDays(365)),
             capacity,
             batch,
             Clock.systemUTC())

@@ -45,7 +45,7 @@ class StoreIT {
   void migratesFromEmptyAndCreatesDailyPartitionsAhead() throws Exception {
     try (Connection c = db.dataSource().getConnection()) {
       assertThat(scalar(c, "SELECT count(*) FROM flyway_schema_history WHERE success"))
-          .isEqualTo(1);
+          .isEqualTo(2);
       partitions.ensurePartitions(c, NOW);
       List<String> names = partitions.partitions(c);
       assertThat(names)
@@ -81,6 +81,30 @@ class StoreIT {
   }
 
   @Test
+  void eachRollupKeepsItsOwnRetention() throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement()) {
+      for (String table : List.of("vm_rollup_1m", "vm_rollup_1h")) {
+        for (int daysAgo : new int[] {0, 40, 400}) {
+          st.execute(
+              "INSERT INTO "
+                  + table
+                  + " VALUES ('00000000-0000-0000-0000-000000000003', now() - interval '"
+                  + daysAgo
+                  + " days', 1, now(), 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,"
+                  + " 0, 0, 0, 0, 0, 0, 0, 0)");
+        }
+      }
+      int deleted =
+          new RollupRetention(java.time.Duration.ofDays(30), java.time.Duration.ofDays(365))
+              .apply(c, Instant.now());
+      assertThat(deleted).isEqualTo(2 + 1);
+      assertThat(scalar(c, "SELECT count(*) FROM vm_rollup_1m")).isEqualTo(1);
+      assertThat(scalar(c, "SELECT count(*) FROM vm_rollup_1h")).isEqualTo(2);
+    }
+  }
+
+  @Test
   void historySurvivesARestart() throws Exception {
     try (Connection c = db.dataSource().getConnection()) {
       partitions.ensurePartitions(c, NOW);
@@ -91,7 +115,7 @@ class StoreIT {
     try (Connection c = db.dataSource().getConnection()) {
       assertThat(scalar(c, "SELECT count(*) FROM vm_samples")).isEqualTo(1);
       assertThat(scalar(c, "SELECT count(*) FROM flyway_schema_history WHERE success"))
-          .isEqualTo(1);
+          .isEqualTo(2);
     }
   }
 
