@@ -66,7 +66,8 @@ public final class NovaCronOperator implements AutoCloseable {
         new SampleWriter(
             database,
             new PartitionMaintainer(
-                (int) config.get(OperatorConfig.RAW_RETENTION).toDays(), PARTITION_DAYS_AHEAD),
+                (int) Math.max(1, config.get(OperatorConfig.RAW_RETENTION).toDays()),
+                PARTITION_DAYS_AHEAD),
             new RollupRetention(
                 config.get(OperatorConfig.ROLLUP_1M_RETENTION),
                 config.get(OperatorConfig.ROLLUP_1H_RETENTION)),

@@ -124,7 +124,8 @@ public final class OperatorConfig {
       new Option<>(
           "NOVACRON_RAW_RETENTION",
           "7d",
-          "How long raw samples are kept (whole days; older daily partitions are dropped).",
+          "How long raw samples are kept, in whole days (at least 1); older daily partitions are"
+              + " dropped.",
           Durations::parse);
   public static final Option<Duration> ROLLUP_1M_RETENTION =
       new Option<>(

@@ -8,6 +8,7 @@ import io.novacron.operator.libvirt.LibvirtOperationException;
 import io.novacron.operator.metrics.RunningVms.RunningVm;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +50,7 @@ public final class Collector implements AutoCloseable {
     this.hosts = hosts;
     this.running = running;
     this.publisher = publisher;
-    this.sinks = new java.util.ArrayList<>(otherSinks);
+    this.sinks = new ArrayList<>(otherSinks);
     this.sinks.add(0, publisher);
     this.interval = interval;
     this.clock = clock;

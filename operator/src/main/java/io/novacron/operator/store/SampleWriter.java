@@ -45,7 +45,7 @@ public final class SampleWriter implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean healthy = true;
-  private List<VmSample> pending = List.of();
+  private volatile List<VmSample> pending = List.of(); // read by backlog() from other threads
   private Instant nextMaintenance = Instant.MIN;
 
   public SampleWriter(
