@@ -15,6 +15,8 @@
 #
 # Everything lives under $NOVACRON_WORK (default: <repo>/.work).
 set -euo pipefail
+# Cleanup must finish even when whoever reads our output is gone (a closed pipe after Ctrl-C).
+trap '' PIPE
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${NOVACRON_WORK:-$REPO/.work}"
