@@ -79,8 +79,9 @@ public final class NovaCronOperator implements AutoCloseable {
         new Collector(
             hosts,
             running,
-            new UsagePublisher(client, config.get(OperatorConfig.USAGE_REFRESH)),
-            List.of((vm, sample) -> sampleWriter.offer(sample)),
+            List.of(
+                new UsagePublisher(client, config.get(OperatorConfig.USAGE_REFRESH)),
+                (vm, sample) -> sampleWriter.offer(sample)),
             config.get(OperatorConfig.SAMPLE_INTERVAL),
             clock,
             probeExecutor);

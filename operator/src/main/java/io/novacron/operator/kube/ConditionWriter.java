@@ -2,6 +2,7 @@ package io.novacron.operator.kube;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.novacron.crds.common.Conditions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,7 +30,7 @@ public final class ConditionWriter {
       String reason,
       String message,
       Long generation) {
-    String statusText = status ? "True" : "False";
+    String statusText = status ? Conditions.TRUE : Conditions.FALSE;
     Optional<Condition> existing = find(conditions, type);
     boolean transition = existing.map(c -> !statusText.equals(c.getStatus())).orElse(true);
     boolean changed =

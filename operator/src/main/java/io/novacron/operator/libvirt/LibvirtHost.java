@@ -48,7 +48,7 @@ public final class LibvirtHost {
         c -> {
           List<DomainSummary> result = new ArrayList<>();
           for (Domain d : c.listAllDomains(LIST_ALL)) {
-            result.add(new DomainSummary(d.getUUIDString(), d.getName(), d.isActive() == 1));
+            result.add(new DomainSummary(d.getUUIDString(), d.getName()));
           }
           return result;
         });

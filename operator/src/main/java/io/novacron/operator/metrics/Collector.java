@@ -8,7 +8,6 @@ import io.novacron.operator.libvirt.LibvirtOperationException;
 import io.novacron.operator.metrics.RunningVms.RunningVm;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +29,6 @@ public final class Collector implements AutoCloseable {
 
   private final HostConnections hosts;
   private final RunningVms running;
-  private final UsagePublisher publisher;
   private final List<SampleSink> sinks;
   private final Duration interval;
   private final Clock clock;
@@ -42,16 +40,13 @@ public final class Collector implements AutoCloseable {
   public Collector(
       HostConnections hosts,
       RunningVms running,
-      UsagePublisher publisher,
-      List<SampleSink> otherSinks,
+      List<SampleSink> sinks,
       Duration interval,
       Clock clock,
       ExecutorService perHost) {
     this.hosts = hosts;
     this.running = running;
-    this.publisher = publisher;
-    this.sinks = new ArrayList<>(otherSinks);
-    this.sinks.add(0, publisher);
+    this.sinks = List.copyOf(sinks);
     this.interval = interval;
     this.clock = clock;
     this.perHost = perHost;
@@ -71,7 +66,7 @@ public final class Collector implements AutoCloseable {
       Set<String> live =
           byHostUri.values().stream().flatMap(m -> m.keySet().stream()).collect(Collectors.toSet());
       previous.keySet().retainAll(live);
-      publisher.retainOnly(live);
+      sinks.forEach(sink -> sink.retainOnly(live));
       byHostUri.forEach(
           (uri, vmsByUid) -> {
             if (hostsInFlight.add(uri)) {

@@ -60,7 +60,8 @@ public final class UsagePublisher implements SampleSink {
   }
 
   /** Forgets VMs that no longer run. */
-  void retainOnly(Set<String> vmUids) {
+  @Override
+  public void retainOnly(Set<String> vmUids) {
     lastWritten.keySet().retainAll(vmUids);
   }
 

@@ -94,8 +94,9 @@ public final class VirtualMachineReconciler
   @Override
   public UpdateControl<VirtualMachine> reconcile(
       VirtualMachine vm, Context<VirtualMachine> context) {
-    UpdateControl<VirtualMachine> control = converge(vm, context);
-    trackRunning(vm, context.getSecondaryResource(NodePool.class));
+    Optional<NodePool> pool = context.getSecondaryResource(NodePool.class);
+    UpdateControl<VirtualMachine> control = converge(vm, pool, context);
+    trackRunning(vm, pool);
     return control;
   }
 
@@ -119,7 +120,7 @@ public final class VirtualMachineReconciler
   }
 
   private UpdateControl<VirtualMachine> converge(
-      VirtualMachine vm, Context<VirtualMachine> context) {
+      VirtualMachine vm, Optional<NodePool> pool, Context<VirtualMachine> context) {
     VirtualMachineStatus status = statusOf(vm);
     status.observedGeneration = vm.getMetadata().getGeneration();
     status.domainName = DomainNames.domainName(vm);
@@ -138,7 +139,6 @@ public final class VirtualMachineReconciler
           "the KubeVirt backend is not implemented yet; use backend Libvirt");
       return UpdateControl.patchStatus(vm);
     }
-    Optional<NodePool> pool = context.getSecondaryResource(NodePool.class);
     if (pool.isEmpty()) {
       recorder.unscheduled(
           vm, "NodePoolNotFound", "NodePool '" + vm.getSpec().nodePool + "' does not exist");
