@@ -26,16 +26,19 @@ public final class Sandbox implements AutoCloseable {
   private final Path repo;
   private final Path work;
   private final int port;
+  private final int httpPort;
   private LocalHosts hosts;
   private MockKubernetes api;
   private NovaCronOperator operator;
   private Path kubeconfig;
   private List<HasMetadata> samples;
 
-  public Sandbox(Path repo, Path work, int port) {
+  /** {@code port} is the mock Kubernetes API's, {@code httpPort} the operator's HTTP API's. */
+  public Sandbox(Path repo, Path work, int port, int httpPort) {
     this.repo = repo;
     this.work = work;
     this.port = port;
+    this.httpPort = httpPort;
   }
 
   /**
@@ -51,6 +54,8 @@ public final class Sandbox implements AutoCloseable {
     env.putIfAbsent("NOVACRON_VM_POLL_INTERVAL", "5s");
     env.putIfAbsent("NOVACRON_START_RETRY_INTERVAL", "10s");
     env.putIfAbsent("NOVACRON_DATA_DIR", work.resolve("sandbox/data").toString());
+    env.put("NOVACRON_HTTP_HOST", "127.0.0.1");
+    env.put("NOVACRON_HTTP_PORT", String.valueOf(httpPort));
     operator = NovaCronOperator.start(api.client(), OperatorConfig.from(env));
     samples = Samples.apply(api.client(), repo, work);
     return this;
@@ -62,6 +67,11 @@ public final class Sandbox implements AutoCloseable {
 
   public LocalHosts hosts() {
     return hosts;
+  }
+
+  /** The operator's HTTP API, e.g. {@code http://127.0.0.1:18081}. */
+  public String httpUrl() {
+    return "http://127.0.0.1:" + operator.httpPort();
   }
 
   public MockKubernetes api() {
@@ -117,7 +127,8 @@ public final class Sandbox implements AutoCloseable {
     Path work =
         Path.of(System.getenv().getOrDefault("NOVACRON_WORK", repo.resolve(".work").toString()));
     int port = Integer.parseInt(System.getenv().getOrDefault("NOVACRON_SANDBOX_PORT", "18080"));
-    Sandbox sandbox = new Sandbox(repo, work, port);
+    int httpPort = Integer.parseInt(System.getenv().getOrDefault("NOVACRON_HTTP_PORT", "18081"));
+    Sandbox sandbox = new Sandbox(repo, work, port, httpPort);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -152,10 +163,27 @@ public final class Sandbox implements AutoCloseable {
           kubectl delete nvm web-2              # the domain is stopped and undefined
           sed "s#\\${NOVACRON_WORK}#%s#g" samples/vm-web.yaml | kubectl apply --validate=false -f -
 
+        Metric history and health (HTTP API %s):
+          curl -s %s/api/v1/summary?window=15m
+          curl -s '%s/api/v1/namespaces/default/virtualmachines/web-1/history?step=30s'
+          curl -s %s/api/v1/nodepools/local/hosts/host1/history
+          curl -s %s/healthz; curl -s %s/metrics | grep novacron_
+
         Guest consoles: %s/hosts/host*/log/qemu/*-console.log
         Ctrl-C stops everything.
         """,
-        sandbox.api().url(), HOSTS, kc, kubectl, work, work);
+        sandbox.api().url(),
+        HOSTS,
+        kc,
+        kubectl,
+        work,
+        sandbox.httpUrl(),
+        sandbox.httpUrl(),
+        sandbox.httpUrl(),
+        sandbox.httpUrl(),
+        sandbox.httpUrl(),
+        sandbox.httpUrl(),
+        work);
     stopped.await();
   }
 }

@@ -78,6 +78,8 @@ class LibvirtHostsIT {
                     "NOVACRON_RECONNECT_BACKOFF_MAX", "2s",
                     "NOVACRON_SAMPLE_INTERVAL", "1s",
                     "NOVACRON_USAGE_REFRESH", "2s",
+                    "NOVACRON_HTTP_HOST", "127.0.0.1",
+                    "NOVACRON_HTTP_PORT", "0",
                     "NOVACRON_DATA_DIR", hosts.work().resolve("data").toString())));
     client.resource(pool("pool-a", 1, 2)).create();
     client.resource(pool("pool-b", 3)).create();

@@ -33,7 +33,7 @@ class SandboxIT {
     kubectl = repo.resolve(".work/tools/kubectl");
     assertThat(kubectl).as("kubectl missing; run: e2e/hosts.sh install").isExecutable();
     work = repo.resolve("e2e/target/sandbox-work");
-    sandbox = new Sandbox(repo, work, 0);
+    sandbox = new Sandbox(repo, work, 0, 0);
     sandbox.start();
   }
 

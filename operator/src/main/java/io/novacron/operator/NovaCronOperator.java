@@ -3,18 +3,27 @@ package io.novacron.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.novacron.operator.api.ApiServer;
 import io.novacron.operator.config.OperatorConfig;
 import io.novacron.operator.domain.DomainSettings;
 import io.novacron.operator.domain.DomainXmlRenderer;
+import io.novacron.operator.history.MetricHistory;
+import io.novacron.operator.history.Retention;
 import io.novacron.operator.kube.ConditionWriter;
 import io.novacron.operator.kube.EventRecorder;
 import io.novacron.operator.libvirt.HostConnections;
+import io.novacron.operator.metrics.CollectedSamples;
 import io.novacron.operator.metrics.Collector;
+import io.novacron.operator.metrics.KnownHosts;
 import io.novacron.operator.metrics.RunningVms;
 import io.novacron.operator.metrics.UsagePublisher;
 import io.novacron.operator.nodepool.NodePoolReconciler;
 import io.novacron.operator.placement.PlacementLedger;
 import io.novacron.operator.store.LazyDatabase;
+import io.novacron.operator.store.MetricStoreHealth;
 import io.novacron.operator.store.PartitionMaintainer;
 import io.novacron.operator.store.RollupRetention;
 import io.novacron.operator.store.SampleWriter;
@@ -42,9 +51,15 @@ public final class NovaCronOperator implements AutoCloseable {
   private final Collector collector;
   private final LazyDatabase database;
   private final SampleWriter sampleWriter;
+  private final PrometheusMeterRegistry meters;
+  private final ApiServer api;
+  private final String httpHost;
+  private final int httpPort;
+  private int boundPort;
 
   private NovaCronOperator(KubernetesClient client, OperatorConfig config) {
     Clock clock = Clock.systemUTC();
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.hosts =
         new HostConnections(
             config.get(OperatorConfig.LIBVIRT_CALL_TIMEOUT),
@@ -62,6 +77,7 @@ public final class NovaCronOperator implements AutoCloseable {
                 config.get(OperatorConfig.CONSOLE_LOG_DIR)));
 
     this.database = new LazyDatabase(config.databaseSettings());
+    int queueCapacity = config.get(OperatorConfig.SAMPLE_QUEUE_CAPACITY);
     this.sampleWriter =
         new SampleWriter(
             database,
@@ -71,21 +87,29 @@ public final class NovaCronOperator implements AutoCloseable {
             new RollupRetention(
                 config.get(OperatorConfig.ROLLUP_1M_RETENTION),
                 config.get(OperatorConfig.ROLLUP_1H_RETENTION)),
-            config.get(OperatorConfig.SAMPLE_QUEUE_CAPACITY),
+            queueCapacity,
             SAMPLE_BATCH,
-            clock);
+            clock,
+            meters);
     RunningVms running = new RunningVms();
+    KnownHosts knownHosts =
+        new KnownHosts(config.get(OperatorConfig.POOL_POLL_INTERVAL).multipliedBy(3), clock);
     this.collector =
         new Collector(
             hosts,
             running,
+            knownHosts,
             List.of(
                 new UsagePublisher(client, config.get(OperatorConfig.USAGE_REFRESH)),
-                (vm, sample) -> sampleWriter.offer(sample)),
+                sampleWriter,
+                new CollectedSamples(meters)),
             config.get(OperatorConfig.SAMPLE_INTERVAL),
             clock,
             probeExecutor);
 
+    this.api = createApi(config, queueCapacity, clock);
+    this.httpHost = config.get(OperatorConfig.HTTP_HOST);
+    this.httpPort = config.get(OperatorConfig.HTTP_PORT);
     this.operator =
         new Operator(
             o ->
@@ -96,6 +120,7 @@ public final class NovaCronOperator implements AutoCloseable {
                     // Plain patches: the status subresource is ours alone, and this keeps the
                     // operator working against API servers (and test servers) without SSA.
                     .withUseSSAToPatchPrimaryResource(false)
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meters))
                     .withSSABasedCreateUpdateMatchForDependentResources(false));
     operator.register(
         new NodePoolReconciler(
@@ -104,7 +129,8 @@ public final class NovaCronOperator implements AutoCloseable {
             events,
             probeExecutor,
             namespaces,
-            config.get(OperatorConfig.POOL_POLL_INTERVAL)));
+            config.get(OperatorConfig.POOL_POLL_INTERVAL),
+            knownHosts));
     operator.register(
         new VirtualMachineReconciler(
             hosts,
@@ -122,18 +148,34 @@ public final class NovaCronOperator implements AutoCloseable {
         });
   }
 
+  private ApiServer createApi(OperatorConfig config, int queueCapacity, Clock clock) {
+    return new ApiServer(
+        new MetricHistory(
+            database,
+            new Retention(
+                config.get(OperatorConfig.RAW_RETENTION),
+                config.get(OperatorConfig.ROLLUP_1M_RETENTION),
+                config.get(OperatorConfig.ROLLUP_1H_RETENTION))),
+        new MetricStoreHealth(sampleWriter, database, queueCapacity),
+        meters,
+        config.get(OperatorConfig.SAMPLE_INTERVAL),
+        clock);
+  }
+
   /** Starts the operator against {@code client}; close it to stop. */
   public static NovaCronOperator start(KubernetesClient client, OperatorConfig config) {
     NovaCronOperator op = new NovaCronOperator(client, config);
     op.operator.start();
     op.sampleWriter.start();
     op.collector.start();
+    op.boundPort = op.api.start(op.httpHost, op.httpPort);
     log.info("NovaCron operator started");
     return op;
   }
 
   @Override
   public void close() {
+    api.close();
     collector.close();
     operator.stop();
     sampleWriter.close();
@@ -141,6 +183,11 @@ public final class NovaCronOperator implements AutoCloseable {
     probeExecutor.shutdownNow();
     hosts.close();
     log.info("NovaCron operator stopped");
+  }
+
+  /** The port the HTTP API listens on. */
+  public int httpPort() {
+    return boundPort;
   }
 
   /** Samples written to the metric history so far. */

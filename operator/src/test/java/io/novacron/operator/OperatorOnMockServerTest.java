@@ -79,6 +79,7 @@ class OperatorOnMockServerTest {
                     "NOVACRON_START_RETRY_INTERVAL", "1s",
                     "NOVACRON_LIBVIRT_CALL_TIMEOUT", "3s",
                     "NOVACRON_SHUTDOWN_GRACE_PERIOD", "2s",
+                    "NOVACRON_HTTP_PORT", "0",
                     "NOVACRON_DATA_DIR", "target/mock-server-test-data")));
   }
 

@@ -146,6 +146,18 @@ public final class OperatorConfig {
           "Samples held in memory while the database is slow or down; beyond it the oldest are"
               + " dropped and counted.",
           Integer::parseInt);
+  public static final Option<String> HTTP_HOST =
+      new Option<>(
+          "NOVACRON_HTTP_HOST",
+          "0.0.0.0",
+          "Address the HTTP API (history, summary, health, metrics) listens on.",
+          s -> s);
+  public static final Option<Integer> HTTP_PORT =
+      new Option<>(
+          "NOVACRON_HTTP_PORT",
+          "8080",
+          "Port of the HTTP API; 0 picks a free one (logged at start).",
+          OperatorConfig::parsePort);
   public static final Option<Integer> RECONCILE_THREADS =
       new Option<>(
           "NOVACRON_RECONCILE_THREADS",
@@ -175,6 +187,8 @@ public final class OperatorConfig {
           ROLLUP_1M_RETENTION,
           ROLLUP_1H_RETENTION,
           SAMPLE_QUEUE_CAPACITY,
+          HTTP_HOST,
+          HTTP_PORT,
           RECONCILE_THREADS);
 
   public static final String CONFIG_FILE_KEY = "NOVACRON_CONFIG_FILE";
@@ -265,6 +279,14 @@ public final class OperatorConfig {
         .map(String::trim)
         .filter(s -> !s.isEmpty())
         .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static int parsePort(String raw) {
+    int port = Integer.parseInt(raw);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("expected a port from 0 to 65535");
+    }
+    return port;
   }
 
   private static String parseDomainType(String raw) {

@@ -93,6 +93,17 @@ public final class LibvirtHost {
         });
   }
 
+  /** The host's cumulative CPU times and its memory now. */
+  public HostCounters hostCounters(Clock clock) {
+    return connection.call(
+        "sampling host",
+        c -> {
+          HostCpuTimes cpu = HostCpuReader.read(c);
+          return new HostCounters(
+              uri(), clock.instant(), cpu, c.getFreeMemory(), c.nodeInfo().memory * 1024);
+        });
+  }
+
   /** Defines (or redefines) a persistent domain; returns its UUID. */
   public String define(String xml) {
     return connection.call("defining domain", c -> c.domainDefineXML(xml).getUUIDString());

@@ -3,11 +3,15 @@ package io.novacron.operator.metrics;
 import io.novacron.operator.DaemonThreads;
 import io.novacron.operator.libvirt.DomainCounters;
 import io.novacron.operator.libvirt.HostConnections;
+import io.novacron.operator.libvirt.HostCounters;
 import io.novacron.operator.libvirt.HostUnreachableException;
+import io.novacron.operator.libvirt.LibvirtHost;
 import io.novacron.operator.libvirt.LibvirtOperationException;
+import io.novacron.operator.metrics.KnownHosts.PoolHost;
 import io.novacron.operator.metrics.RunningVms.RunningVm;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,31 +25,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samples every running VirtualMachine on an interval, one task per host so a slow host only delays
- * itself, turns counters into rates and hands them to the {@link UsagePublisher}.
+ * Samples every pool host and every running VirtualMachine on an interval, one task per host so a
+ * slow host only delays itself, turns counters into rates and hands them to the sinks (status
+ * publisher, metric history).
  */
 public final class Collector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Collector.class);
 
   private final HostConnections hosts;
   private final RunningVms running;
+  private final KnownHosts knownHosts;
   private final List<SampleSink> sinks;
   private final Duration interval;
   private final Clock clock;
   private final ExecutorService perHost;
   private final ScheduledExecutorService ticker;
   private final Map<String, DomainCounters> previous = new ConcurrentHashMap<>();
+  private final Map<String, HostCounters> previousHost = new ConcurrentHashMap<>();
   private final Set<String> hostsInFlight = ConcurrentHashMap.newKeySet();
 
   public Collector(
       HostConnections hosts,
       RunningVms running,
+      KnownHosts knownHosts,
       List<SampleSink> sinks,
       Duration interval,
       Clock clock,
       ExecutorService perHost) {
     this.hosts = hosts;
     this.running = running;
+    this.knownHosts = knownHosts;
     this.sinks = List.copyOf(sinks);
     this.interval = interval;
     this.clock = clock;
@@ -59,33 +68,49 @@ public final class Collector implements AutoCloseable {
     return this;
   }
 
-  /** One sampling round: a task per host that has running VMs of ours. */
+  /** One sampling round: a task per pool host or host with running VMs of ours. */
   void sampleAllHosts() {
     try {
-      Map<String, Map<String, RunningVm>> byHostUri = running.byHost();
+      Map<String, Map<String, RunningVm>> vmsByHostUri = running.byHost();
+      Map<String, PoolHost> poolHosts = knownHosts.byUri();
       Set<String> live =
-          byHostUri.values().stream().flatMap(m -> m.keySet().stream()).collect(Collectors.toSet());
+          vmsByHostUri.values().stream()
+              .flatMap(m -> m.keySet().stream())
+              .collect(Collectors.toSet());
       previous.keySet().retainAll(live);
+      previousHost.keySet().retainAll(poolHosts.keySet());
       sinks.forEach(sink -> sink.retainOnly(live));
-      byHostUri.forEach(
-          (uri, vmsByUid) -> {
-            if (hostsInFlight.add(uri)) {
-              perHost.execute(() -> sampleHost(uri, vmsByUid));
-            }
-          });
+      Set<String> uris = new HashSet<>(poolHosts.keySet());
+      uris.addAll(vmsByHostUri.keySet());
+      for (String uri : uris) {
+        if (hostsInFlight.add(uri)) {
+          perHost.execute(
+              () -> sampleHost(uri, poolHosts.get(uri), vmsByHostUri.getOrDefault(uri, Map.of())));
+        }
+      }
     } catch (RuntimeException e) {
       log.warn("Sampling round failed", e); // the next round starts afresh
     }
   }
 
-  private void sampleHost(String uri, Map<String, RunningVm> vmsByUid) {
+  private void sampleHost(String uri, PoolHost poolHost, Map<String, RunningVm> vmsByUid) {
     try {
-      List<DomainCounters> counters = hosts.host(uri).counters(vmsByUid.keySet(), clock);
-      for (DomainCounters c : counters) {
-        DomainCounters before = previous.put(c.uuid(), c);
-        RateCalculator.rates(before, c)
-            .ifPresent(
-                sample -> sinks.forEach(sink -> sink.accept(vmsByUid.get(c.uuid()), sample)));
+      LibvirtHost host = hosts.host(uri);
+      if (poolHost != null) {
+        HostCounters now = host.hostCounters(clock);
+        HostCounters before = previousHost.put(uri, now);
+        if (before != null) {
+          HostSample sample = RateCalculator.hostRates(before, now, poolHost);
+          sinks.forEach(sink -> sink.acceptHost(sample));
+        }
+      }
+      if (!vmsByUid.isEmpty()) {
+        for (DomainCounters c : host.counters(vmsByUid.keySet(), clock)) {
+          DomainCounters before = previous.put(c.uuid(), c);
+          RateCalculator.rates(before, c)
+              .ifPresent(
+                  sample -> sinks.forEach(sink -> sink.accept(vmsByUid.get(c.uuid()), sample)));
+        }
       }
     } catch (HostUnreachableException | LibvirtOperationException e) {
       log.debug("Skipping host {} this round: {}", uri, e.getMessage());

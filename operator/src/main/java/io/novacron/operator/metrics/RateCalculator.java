@@ -1,15 +1,17 @@
 package io.novacron.operator.metrics;
 
 import io.novacron.operator.libvirt.DomainCounters;
+import io.novacron.operator.libvirt.HostCounters;
+import io.novacron.operator.metrics.KnownHosts.PoolHost;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Turns two successive counter readings of a domain into rates. Pure. A restarted domain (new run
- * ID), a migrated one, or any counter that went backwards yields no sample for that interval rather
- * than a negative or huge rate; the next interval measures from the new counters.
+ * Turns two successive counter readings of a domain (or host) into rates. Pure. A restarted domain
+ * (new run ID), a migrated one, or any counter that went backwards yields no sample for that
+ * interval rather than a negative or huge rate; the next interval measures from the new counters.
  */
 public final class RateCalculator {
   private static final double NANOS_PER_SECOND = 1e9;
@@ -50,6 +52,28 @@ public final class RateCalculator {
             rate(previous.diskWriteOps(), current.diskWriteOps(), seconds),
             rate(previous.netRxBytes(), current.netRxBytes(), seconds),
             rate(previous.netTxBytes(), current.netTxBytes(), seconds)));
+  }
+
+  /**
+   * A host's sample from two successive readings; CPU is null when either reading has no CPU times
+   * or they went backwards (host rebooted).
+   */
+  public static HostSample hostRates(HostCounters previous, HostCounters current, PoolHost host) {
+    Double cpu = null;
+    if (previous.cpu() != null && current.cpu() != null) {
+      long busy = current.cpu().busyNanos() - previous.cpu().busyNanos();
+      long total = current.cpu().totalNanos() - previous.cpu().totalNanos();
+      if (busy >= 0 && total > 0) {
+        cpu = Math.min(100.0, 100.0 * busy / total);
+      }
+    }
+    return new HostSample(
+        host.pool(),
+        host.host(),
+        current.at(),
+        cpu,
+        current.memoryFreeBytes(),
+        current.memoryTotalBytes());
   }
 
   private static boolean wentBackwards(DomainCounters p, DomainCounters c) {

@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
  * the collector samples exactly these.
  */
 public final class RunningVms {
-  /** Where a running VM is: its resource and its host's libvirt URI. */
-  public record RunningVm(String uid, String namespace, String name, String hostUri) {}
+  /** Where a running VM is: its resource, its pool and host, and the host's libvirt URI. */
+  public record RunningVm(
+      String uid, String namespace, String name, String pool, String host, String hostUri) {}
 
   private final Map<String, RunningVm> byUid = new ConcurrentHashMap<>();
 

@@ -19,4 +19,5 @@ public record VmSample(
     double diskReadOpsPerSecond,
     double diskWriteOpsPerSecond,
     double networkRxBytesPerSecond,
-    double networkTxBytesPerSecond) {}
+    double networkTxBytesPerSecond)
+    implements Sample {}

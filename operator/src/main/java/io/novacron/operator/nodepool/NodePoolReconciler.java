@@ -19,6 +19,7 @@ import io.novacron.operator.domain.VmResources;
 import io.novacron.operator.kube.ConditionWriter;
 import io.novacron.operator.kube.EventRecorder;
 import io.novacron.operator.libvirt.HostConnections;
+import io.novacron.operator.metrics.KnownHosts;
 import io.novacron.operator.validation.NodePoolValidator;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
   private final ExecutorService probeExecutor;
   private final Set<String> vmNamespaces;
   private final Duration pollInterval;
+  private final KnownHosts knownHosts;
 
   public NodePoolReconciler(
       HostConnections hosts,
@@ -49,13 +51,15 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
       EventRecorder events,
       ExecutorService probeExecutor,
       Set<String> vmNamespaces,
-      Duration pollInterval) {
+      Duration pollInterval,
+      KnownHosts knownHosts) {
     this.prober = new HostProber(hosts);
     this.conditions = conditions;
     this.events = events;
     this.probeExecutor = probeExecutor;
     this.vmNamespaces = vmNamespaces;
     this.pollInterval = pollInterval;
+    this.knownHosts = knownHosts;
   }
 
   @Override
@@ -111,6 +115,10 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
             .filter(vm -> vm.getStatus() != null && vm.getStatus().host != null)
             .toList();
 
+    knownHosts.pool(
+        poolName,
+        pool.getSpec().hosts.stream()
+            .collect(Collectors.toMap(h -> h.name, h -> h.uri, (first, second) -> first)));
     List<CompletableFuture<HostStatus>> probes = new ArrayList<>();
     for (HostSpec host : pool.getSpec().hosts) {
       List<VirtualMachine> onHost =

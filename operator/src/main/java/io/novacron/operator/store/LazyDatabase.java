@@ -1,7 +1,9 @@
 package io.novacron.operator.store;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Opens the metric database on first use and again after a failed attempt, so the operator starts
@@ -29,6 +31,20 @@ public final class LazyDatabase implements ConnectionSource, AutoCloseable {
       }
     }
     return database.dataSource().getConnection();
+  }
+
+  /** Throws unless the database answers and every migration has been applied successfully. */
+  public void checkMigrated() throws SQLException {
+    try (Connection c = connect();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FILTER (WHERE NOT success), count(*) FROM flyway_schema_history")) {
+      rs.next();
+      if (rs.getLong(1) > 0 || rs.getLong(2) == 0) {
+        throw new SQLException("schema migrations have not all been applied");
+      }
+    }
   }
 
   @Override

@@ -14,12 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one partition of {@code vm_samples} per UTC day: creates them a few days ahead and drops
- * those wholly older than the retention. Partition names carry their day ({@code
- * vm_samples_p20261122}); names come from dates, never from user input.
+ * Keeps one partition per UTC day of each raw sample table ({@code vm_samples}, {@code
+ * host_samples}): creates them a few days ahead and drops those wholly older than the retention.
+ * Partition names carry their day ({@code vm_samples_p20261122}); names come from dates and the
+ * fixed table list, never from user input.
  */
 public final class PartitionMaintainer {
-  static final String TABLE = "vm_samples";
+  static final String VM_TABLE = "vm_samples";
+  static final List<String> TABLES = List.of(VM_TABLE, "host_samples");
   private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd");
   private static final Logger log = LoggerFactory.getLogger(PartitionMaintainer.class);
 
@@ -45,26 +47,36 @@ public final class PartitionMaintainer {
   public void ensurePartitions(Connection c, Instant now) throws SQLException {
     LocalDate last = day(now).plusDays(daysAhead);
     try (Statement st = c.createStatement()) {
-      for (LocalDate d = firstKeptDay(now); !d.isAfter(last); d = d.plusDays(1)) {
-        st.execute(
-            "CREATE TABLE IF NOT EXISTS "
-                + partitionName(d)
-                + " PARTITION OF "
-                + TABLE
-                + " FOR VALUES FROM ('"
-                + d
-                + " 00:00:00+00') TO ('"
-                + d.plusDays(1)
-                + " 00:00:00+00')");
+      for (String table : TABLES) {
+        for (LocalDate d = firstKeptDay(now); !d.isAfter(last); d = d.plusDays(1)) {
+          createPartition(st, table, d);
+        }
       }
     }
+  }
+
+  private static void createPartition(Statement st, String table, LocalDate d) throws SQLException {
+    st.execute(
+        "CREATE TABLE IF NOT EXISTS "
+            + partitionName(table, d)
+            + " PARTITION OF "
+            + table
+            + " FOR VALUES FROM ('"
+            + d
+            + " 00:00:00+00') TO ('"
+            + d.plusDays(1)
+            + " 00:00:00+00')");
   }
 
   /** Drops partitions whose whole day is before the first kept day; returns their names. */
   public List<String> dropExpired(Connection c, Instant now) throws SQLException {
     LocalDate firstKept = firstKeptDay(now);
     List<String> dropped = new ArrayList<>();
-    for (String name : partitions(c)) {
+    List<String> all = new ArrayList<>();
+    for (String table : TABLES) {
+      all.addAll(partitions(c, table));
+    }
+    for (String name : all) {
       LocalDate d = LocalDate.parse(name.substring(name.length() - 8), SUFFIX);
       if (d.isBefore(firstKept)) {
         try (Statement st = c.createStatement()) {
@@ -79,8 +91,8 @@ public final class PartitionMaintainer {
     return dropped;
   }
 
-  /** Names of the existing day partitions, oldest first. */
-  public List<String> partitions(Connection c) throws SQLException {
+  /** Names of the existing day partitions of {@code table}, oldest first. */
+  public List<String> partitions(Connection c, String table) throws SQLException {
     List<String> names = new ArrayList<>();
     try (Statement st = c.createStatement();
         ResultSet rs =
@@ -89,7 +101,7 @@ public final class PartitionMaintainer {
                     + " JOIN pg_class child ON child.oid = pg_inherits.inhrelid"
                     + " JOIN pg_class parent ON parent.oid = pg_inherits.inhparent"
                     + " WHERE parent.relname = '"
-                    + TABLE
+                    + table
                     + "' ORDER BY child.relname")) {
       while (rs.next()) {
         names.add(rs.getString(1));
@@ -98,8 +110,8 @@ public final class PartitionMaintainer {
     return names;
   }
 
-  static String partitionName(LocalDate day) {
-    return TABLE + "_p" + day.format(SUFFIX);
+  static String partitionName(String table, LocalDate day) {
+    return table + "_p" + day.format(SUFFIX);
   }
 
   private static LocalDate day(Instant t) {

@@ -1,11 +1,17 @@
 package io.novacron.operator.store;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.novacron.operator.DaemonThreads;
+import io.novacron.operator.metrics.HostSample;
+import io.novacron.operator.metrics.RunningVms.RunningVm;
+import io.novacron.operator.metrics.Sample;
+import io.novacron.operator.metrics.SampleSink;
 import io.novacron.operator.metrics.VmSample;
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,20 +20,22 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes samples to PostgreSQL in batches through COPY, from a bounded in-memory queue. A batch
- * goes into a temporary staging table, then into {@code vm_samples} with ON CONFLICT DO NOTHING, so
- * a retried batch never duplicates rows. While the database is down the failed batch is kept and
- * retried with backoff and new samples wait in the queue; beyond the queue's bound the oldest are
- * dropped, counted and logged. No sample within the bound is lost.
+ * Writes samples to PostgreSQL in batches ({@link BatchStore}: COPY, idempotent keys, rollups),
+ * from a bounded in-memory queue, on one thread with one pooled connection at a time. While the
+ * database is down the failed batch is kept and retried with backoff and new samples wait in the
+ * queue; beyond the queue's bound the oldest are dropped, counted and logged. No sample within the
+ * bound is lost.
  */
-public final class SampleWriter implements AutoCloseable {
+public final class SampleWriter implements SampleSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SampleWriter.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   private static final Duration MAINTENANCE_EVERY = Duration.ofHours(1);
@@ -38,14 +46,17 @@ public final class SampleWriter implements AutoCloseable {
   private final int capacity;
   private final int batchSize;
   private final Clock clock;
-  private final Deque<VmSample> queue = new ArrayDeque<>();
+  private final Deque<Sample> queue = new ArrayDeque<>();
+  private final Map<String, RunningVm> knownIdentities = new ConcurrentHashMap<>();
+  private final Map<String, RunningVm> unwrittenIdentities = new ConcurrentHashMap<>();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong expired = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean healthy = true;
-  private volatile List<VmSample> pending = List.of(); // read by backlog() from other threads
+  private final Timer writeTimer;
+  private volatile List<Sample> pending = List.of(); // read by backlog() from other threads
   private Instant nextMaintenance = Instant.MIN;
 
   public SampleWriter(
@@ -54,7 +65,8 @@ public final class SampleWriter implements AutoCloseable {
       RollupRetention rollupRetention,
       int capacity,
       int batchSize,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry meters) {
     this.connections = connections;
     this.partitions = partitions;
     this.rollupRetention = rollupRetention;
@@ -62,6 +74,23 @@ public final class SampleWriter implements AutoCloseable {
     this.batchSize = batchSize;
     this.clock = clock;
     this.thread = DaemonThreads.named("sample-writer").newThread(this::run);
+    this.writeTimer =
+        Timer.builder("novacron.samples.write")
+            .description("Time to write one batch of samples")
+            .publishPercentileHistogram()
+            .register(meters);
+    FunctionCounter.builder("novacron.samples.written", written, AtomicLong::get)
+        .description("Samples stored in the metric history")
+        .register(meters);
+    FunctionCounter.builder("novacron.samples.dropped", dropped, AtomicLong::get)
+        .description("Samples dropped because the queue was full")
+        .register(meters);
+    FunctionCounter.builder("novacron.samples.expired", expired, AtomicLong::get)
+        .description("Samples outside the retention, never stored")
+        .register(meters);
+    Gauge.builder("novacron.samples.queue.depth", this, SampleWriter::backlog)
+        .description("Samples waiting to be written")
+        .register(meters);
   }
 
   public SampleWriter start() {
@@ -69,8 +98,26 @@ public final class SampleWriter implements AutoCloseable {
     return this;
   }
 
+  @Override
+  public void accept(RunningVm vm, VmSample sample) {
+    if (!vm.equals(knownIdentities.put(vm.uid(), vm))) {
+      unwrittenIdentities.put(vm.uid(), vm);
+    }
+    offer(sample);
+  }
+
+  @Override
+  public void acceptHost(HostSample sample) {
+    offer(sample);
+  }
+
+  @Override
+  public void retainOnly(Set<String> runningVmUids) {
+    knownIdentities.keySet().retainAll(runningVmUids);
+  }
+
   /** Queues a sample; never blocks. When the queue is full the oldest sample is dropped. */
-  public void offer(VmSample sample) {
+  public void offer(Sample sample) {
     synchronized (queue) {
       if (queue.size() >= capacity) {
         queue.removeFirst();
@@ -140,7 +187,7 @@ public final class SampleWriter implements AutoCloseable {
     }
   }
 
-  private List<VmSample> takeBatch() {
+  private List<Sample> takeBatch() {
     synchronized (queue) {
       if (queue.isEmpty()) {
         try {
@@ -150,7 +197,7 @@ public final class SampleWriter implements AutoCloseable {
           running = false;
         }
       }
-      List<VmSample> batch = new ArrayList<>(Math.min(batchSize, queue.size()));
+      List<Sample> batch = new ArrayList<>(Math.min(batchSize, queue.size()));
       while (!queue.isEmpty() && batch.size() < batchSize) {
         batch.add(queue.removeFirst());
       }
@@ -158,7 +205,8 @@ public final class SampleWriter implements AutoCloseable {
     }
   }
 
-  private void write(List<VmSample> batch) throws SQLException {
+  private void write(List<Sample> batch) throws SQLException {
+    long started = System.nanoTime();
     Instant now = clock.instant();
     try (Connection c = connections.connect()) {
       c.setAutoCommit(false);
@@ -171,58 +219,23 @@ public final class SampleWriter implements AutoCloseable {
       }
       Instant from = partitions.firstKeptDay(now).atStartOfDay().toInstant(ZoneOffset.UTC);
       Instant until = partitions.lastPartitionEnd(now);
-      List<VmSample> storable =
-          batch.stream().filter(s -> !s.at().isBefore(from) && s.at().isBefore(until)).toList();
-      expired.addAndGet(batch.size() - storable.size());
-      try (Statement st = c.createStatement()) {
-        st.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS vm_samples_staging (LIKE vm_samples)"
-                + " ON COMMIT DELETE ROWS");
+      List<VmSample> vms = new ArrayList<>();
+      List<HostSample> hosts = new ArrayList<>();
+      for (Sample s : batch) {
+        if (s.at().isBefore(from) || !s.at().isBefore(until)) {
+          expired.incrementAndGet();
+        } else if (s instanceof VmSample vm) {
+          vms.add(vm);
+        } else if (s instanceof HostSample host) {
+          hosts.add(host);
+        }
       }
-      c.unwrap(PGConnection.class)
-          .getCopyAPI()
-          .copyIn(
-              "COPY vm_samples_staging FROM STDIN WITH (FORMAT csv)",
-              new StringReader(csv(storable)));
-      try (Statement st = c.createStatement()) {
-        st.execute(RollupSql.INSERT_WITH_ROLLUPS);
-      }
+      Map<String, RunningVm> identities = Map.copyOf(unwrittenIdentities);
+      BatchStore.write(c, vms, hosts, identities.values());
       c.commit();
-    } catch (java.io.IOException e) {
-      throw new SQLException("COPY failed: " + e.getMessage(), e);
+      identities.forEach(unwrittenIdentities::remove);
     }
-  }
-
-  /** CSV rows in vm_samples' column order; an unquoted empty field is NULL. */
-  static String csv(List<VmSample> samples) {
-    StringBuilder sb = new StringBuilder(samples.size() * 120);
-    for (VmSample s : samples) {
-      sb.append(s.vmUid())
-          .append(',')
-          .append(s.at())
-          .append(',')
-          .append(s.cpuPercent())
-          .append(",\"{")
-          .append(s.vcpuPercent().stream().map(String::valueOf).collect(Collectors.joining(",")))
-          .append("}\",")
-          .append(s.memoryUsedBytes() == null ? "" : s.memoryUsedBytes())
-          .append(',')
-          .append(s.memoryAvailableBytes() == null ? "" : s.memoryAvailableBytes())
-          .append(',')
-          .append(s.diskReadBytesPerSecond())
-          .append(',')
-          .append(s.diskWriteBytesPerSecond())
-          .append(',')
-          .append(s.diskReadOpsPerSecond())
-          .append(',')
-          .append(s.diskWriteOpsPerSecond())
-          .append(',')
-          .append(s.networkRxBytesPerSecond())
-          .append(',')
-          .append(s.networkTxBytesPerSecond())
-          .append('\n');
-    }
-    return sb.toString();
+    writeTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
   }
 
   private static Duration backoff(int failures) {

@@ -113,6 +113,8 @@ public final class VirtualMachineReconciler
               vm.getMetadata().getUid(),
               vm.getMetadata().getNamespace(),
               vm.getMetadata().getName(),
+              vm.getSpec().nodePool,
+              status.host,
               uri.get()));
     } else {
       running.notRunning(vm.getMetadata().getUid());

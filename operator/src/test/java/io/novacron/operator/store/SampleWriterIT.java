@@ -3,9 +3,9 @@ package io.novacron.operator.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.novacron.operator.metrics.VmSample;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Files;
+import io.novacron.operator.testing.RestartablePostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,26 +27,14 @@ class SampleWriterIT {
   private static final String VM = "00000000-0000-0000-0000-0000000000aa";
   private static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.HOURS);
 
-  private Path dataDir;
-  private int port;
-  private EmbeddedPostgres server;
+  private RestartablePostgres server;
   private Database db;
   private SampleWriter writer;
 
   @BeforeEach
   void start() throws Exception {
-    dataDir = Path.of("target/writer-it").toAbsolutePath();
-    if (Files.exists(dataDir)) {
-      try (var paths = Files.walk(dataDir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-    server = startServer(0);
-    port = server.getPort();
-    db =
-        Database.open(
-            new DatabaseSettings(
-                "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "", dataDir));
+    server = RestartablePostgres.startClean(Path.of("target/writer-it"));
+    db = Database.open(server.settings());
   }
 
   @AfterEach
@@ -57,9 +45,7 @@ class SampleWriterIT {
     if (db != null) {
       db.close();
     }
-    if (server != null) {
-      server.close();
-    }
+    server.close();
   }
 
   @Test
@@ -79,13 +65,12 @@ class SampleWriterIT {
     offer(0, 1000);
     await().atMost(Duration.ofSeconds(30)).until(() -> writer.written() == 1000);
 
-    server.close();
-    server = null;
+    server.stop();
     offer(1000, 2000);
     await().atMost(Duration.ofSeconds(30)).until(() -> !writer.healthy());
     assertThat(writer.backlog()).isGreaterThan(0);
 
-    server = startServer(port);
+    server.start();
     await().atMost(Duration.ofSeconds(60)).until(() -> writer.written() == 3000);
     assertThat(count()).isEqualTo(3000);
     assertThat(writer.dropped()).isZero();
@@ -95,12 +80,11 @@ class SampleWriterIT {
   @Test
   void beyondTheBoundTheOldestAreDroppedAndCounted() throws Exception {
     writer = writer(500, 100);
-    server.close();
-    server = null;
+    server.stop();
     offer(0, 800);
     await().atMost(Duration.ofSeconds(30)).until(() -> !writer.healthy());
 
-    server = startServer(port);
+    server.start();
     await().atMost(Duration.ofSeconds(60)).until(() -> writer.backlog() == 0 && writer.healthy());
     long stored = count();
     assertThat(writer.dropped()).isPositive();
@@ -192,7 +176,8 @@ class SampleWriterIT {
             new RollupRetention(Duration.ofDays(30), Duration.ofDays(365)),
             capacity,
             batch,
-            Clock.systemUTC())
+            Clock.systemUTC(),
+            new SimpleMeterRegistry())
         .start();
   }
 
@@ -213,18 +198,6 @@ class SampleWriterIT {
               5,
               6));
     }
-  }
-
-  private EmbeddedPostgres startServer(int fixedPort) throws Exception {
-    var builder =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(dataDir.resolve("postgres"))
-            .setCleanDataDirectory(false)
-            .setOverrideWorkingDirectory(dataDir.resolve("pg-runtime").toFile());
-    if (fixedPort > 0) {
-      builder.setPort(fixedPort);
-    }
-    return builder.start();
   }
 
   private long count() throws Exception {

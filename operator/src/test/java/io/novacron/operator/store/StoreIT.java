@@ -47,13 +47,15 @@ class StoreIT {
       assertThat(scalar(c, "SELECT count(*) FROM flyway_schema_history WHERE success"))
           .isEqualTo(2);
       partitions.ensurePartitions(c, NOW);
-      List<String> names = partitions.partitions(c);
+      List<String> names = partitions.partitions(c, PartitionMaintainer.VM_TABLE);
       assertThat(names)
           .hasSize(7 + 1 + 3)
-          .startsWith(PartitionMaintainer.partitionName(TODAY.minusDays(7)))
-          .endsWith(PartitionMaintainer.partitionName(TODAY.plusDays(3)));
+          .startsWith(
+              PartitionMaintainer.partitionName(PartitionMaintainer.VM_TABLE, TODAY.minusDays(7)))
+          .endsWith(
+              PartitionMaintainer.partitionName(PartitionMaintainer.VM_TABLE, TODAY.plusDays(3)));
       partitions.ensurePartitions(c, NOW); // idempotent
-      assertThat(partitions.partitions(c)).isEqualTo(names);
+      assertThat(partitions.partitions(c, PartitionMaintainer.VM_TABLE)).isEqualTo(names);
     }
   }
 
@@ -69,14 +71,15 @@ class StoreIT {
 
       assertThat(dropped)
           .containsExactly(
-              PartitionMaintainer.partitionName(TODAY.minusDays(7)),
-              PartitionMaintainer.partitionName(TODAY.minusDays(6)),
-              PartitionMaintainer.partitionName(TODAY.minusDays(5)));
+              PartitionMaintainer.partitionName(PartitionMaintainer.VM_TABLE, TODAY.minusDays(7)),
+              PartitionMaintainer.partitionName(PartitionMaintainer.VM_TABLE, TODAY.minusDays(6)),
+              PartitionMaintainer.partitionName(PartitionMaintainer.VM_TABLE, TODAY.minusDays(5)));
       assertThat(scalar(c, "SELECT count(*) FROM vm_samples"))
           .as("the 6-day-old row went with its day")
           .isEqualTo(1);
-      assertThat(partitions.partitions(c).get(0))
-          .isEqualTo(PartitionMaintainer.partitionName(TODAY.minusDays(4)));
+      assertThat(partitions.partitions(c, PartitionMaintainer.VM_TABLE).get(0))
+          .isEqualTo(
+              PartitionMaintainer.partitionName(PartitionMaintainer.VM_TABLE, TODAY.minusDays(4)));
     }
   }
 
@@ -139,7 +142,10 @@ class StoreIT {
                       + " WHERE vm_uid = '00000000-0000-0000-0000-000000000007'"
                       + " AND ts >= now() - interval '30 minutes' AND ts < now()"));
       assertThat(plan).contains("Index").contains("pkey");
-      assertThat(plan).contains(PartitionMaintainer.partitionName(TODAY).substring(0, 10));
+      assertThat(plan)
+          .contains(
+              PartitionMaintainer.partitionName(PartitionMaintainer.VM_TABLE, TODAY)
+                  .substring(0, 10));
       assertThat(plan.lines().filter(l -> l.contains("on vm_samples_p")).count())
           .as(
               "partition pruning leaves today's partition only (yesterday's too near midnight)\n"
