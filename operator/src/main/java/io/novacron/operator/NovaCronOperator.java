@@ -32,6 +32,7 @@ import io.novacron.operator.vm.VirtualMachineReconciler;
 import io.novacron.operator.vm.VmPlacement;
 import io.novacron.operator.vm.VmStatusRecorder;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class NovaCronOperator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NovaCronOperator.class);
   private static final int PARTITION_DAYS_AHEAD = 3;
-  private static final int SAMPLE_BATCH = 10_000;
+  private static final int SAMPLE_BATCH = 50_000;
 
   private final Operator operator;
   private final HostConnections hosts;
@@ -89,6 +90,7 @@ public final class NovaCronOperator implements AutoCloseable {
                 config.get(OperatorConfig.ROLLUP_1H_RETENTION)),
             queueCapacity,
             SAMPLE_BATCH,
+            rollupCloseDelay(config.get(OperatorConfig.SAMPLE_INTERVAL)),
             clock,
             meters);
     RunningVms running = new RunningVms();
@@ -146,6 +148,11 @@ public final class NovaCronOperator implements AutoCloseable {
             c.settingNamespaces(namespaces);
           }
         });
+  }
+
+  /** A minute's rollup waits for the samples of two more intervals (a slow host's included). */
+  private static Duration rollupCloseDelay(Duration sampleInterval) {
+    return sampleInterval.multipliedBy(2).plusSeconds(5);
   }
 
   private ApiServer createApi(OperatorConfig config, int queueCapacity, Clock clock) {

@@ -16,40 +16,55 @@ import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 
 /**
- * Writes one batch in the caller's transaction: VM samples and host samples through COPY into
- * temporary staging tables, then into the partitioned tables with ON CONFLICT DO NOTHING (a retried
- * batch never duplicates rows; VM rollups are folded from exactly the rows inserted), and the VM
- * identities the query API looks VMs up by.
+ * Writes one batch of samples and VM identities in the caller's transaction. The fast path COPYs
+ * straight into the partitioned tables; if any row is already there (a batch retried after its
+ * commit went through) the primary key refuses it, and the batch goes again through temporary
+ * staging tables with ON CONFLICT DO NOTHING, so a retry never duplicates rows.
  */
 final class BatchStore {
+  private static final String UNIQUE_VIOLATION = "23505";
+
   private BatchStore() {}
 
   static void write(
       Connection c, List<VmSample> vms, List<HostSample> hosts, Collection<RunningVm> identities)
       throws SQLException {
-    try (Statement st = c.createStatement()) {
-      st.execute(
-          "CREATE TEMP TABLE IF NOT EXISTS vm_samples_staging (LIKE vm_samples)"
-              + " ON COMMIT DELETE ROWS");
-      st.execute(
-          "CREATE TEMP TABLE IF NOT EXISTS host_samples_staging (LIKE host_samples)"
-              + " ON COMMIT DELETE ROWS");
-    }
-    if (!vms.isEmpty()) {
-      copy(c, "vm_samples_staging", vmCsv(vms));
-      try (Statement st = c.createStatement()) {
-        st.execute(RollupSql.INSERT_WITH_ROLLUPS);
+    try {
+      copyInto(c, "vm_samples", "host_samples", vms, hosts);
+    } catch (SQLException e) {
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
       }
-    }
-    if (!hosts.isEmpty()) {
-      copy(c, "host_samples_staging", hostCsv(hosts));
+      c.rollback();
       try (Statement st = c.createStatement()) {
+        st.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS vm_samples_staging (LIKE vm_samples)"
+                + " ON COMMIT DELETE ROWS");
+        st.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS host_samples_staging (LIKE host_samples)"
+                + " ON COMMIT DELETE ROWS");
+      }
+      copyInto(c, "vm_samples_staging", "host_samples_staging", vms, hosts);
+      try (Statement st = c.createStatement()) {
+        st.execute(
+            "INSERT INTO vm_samples SELECT * FROM vm_samples_staging ON CONFLICT DO NOTHING");
         st.execute(
             "INSERT INTO host_samples SELECT * FROM host_samples_staging ON CONFLICT DO NOTHING");
       }
     }
     if (!identities.isEmpty()) {
       upsertIdentities(c, identities);
+    }
+  }
+
+  private static void copyInto(
+      Connection c, String vmTable, String hostTable, List<VmSample> vms, List<HostSample> hosts)
+      throws SQLException {
+    if (!vms.isEmpty()) {
+      copy(c, vmTable, vmCsv(vms));
+    }
+    if (!hosts.isEmpty()) {
+      copy(c, hostTable, hostCsv(hosts));
     }
   }
 

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The statement that moves a staged batch into {@code vm_samples} and folds exactly the rows it
- * inserted into the 1-minute and 1-hour rollups. Generated from the metric list so every metric
- * gets the same sum/min/max/last treatment.
+ * The statements that maintain the 1-minute and 1-hour rollups, generated from the metric list so
+ * every metric gets the same sum/min/max/last treatment. Minutes are computed from raw rows and
+ * replace what was there (so recomputing a minute is idempotent); hours are merged from newly
+ * closed minutes (each minute exactly once, guarded by the watermark) or recomputed from minutes.
  */
 final class RollupSql {
   /** Rollup column prefix and the raw column it aggregates. */
@@ -21,40 +22,81 @@ final class RollupSql {
           new Metric("net_rx", "network_rx_bytes_per_second"),
           new Metric("net_tx", "network_tx_bytes_per_second"));
 
-  static final String INSERT_WITH_ROLLUPS =
-      "WITH inserted AS (INSERT INTO vm_samples SELECT * FROM vm_samples_staging"
-          + " ON CONFLICT DO NOTHING RETURNING *),"
-          + " minute AS ("
-          + upsert("vm_rollup_1m", "minute")
-          + " RETURNING 1)"
-          + " "
-          + upsert("vm_rollup_1h", "hour");
+  /** Minutes [?, ?) from raw rows, replacing existing rows; parameters from, to. */
+  static final String CLOSE_MINUTES = minutesFromRaw("");
+
+  /** As {@link #CLOSE_MINUTES} for some VMs only; parameters from, to, uuid[]. */
+  static final String REFRESH_MINUTES = minutesFromRaw(" AND vm_uid = ANY(?)");
+
+  /** Merges closed minutes [?, ?) into their hours; parameters from, to. */
+  static final String MERGE_HOURS = hoursFromMinutes("", merges());
+
+  /** Recomputes hours from minutes [?, ?) for some VMs, replacing; parameters from, to, uuid[]. */
+  static final String REFRESH_HOURS = hoursFromMinutes(" AND vm_uid = ANY(?)", replaces());
 
   private RollupSql() {}
 
-  private static String upsert(String table, String unit) {
-    String columns =
-        METRICS.stream()
+  /** "last" comes from the newest row of each group: one sort per group, not one per metric. */
+  private static String minutesFromRaw(String filter) {
+    return "INSERT INTO vm_rollup_1m AS r (vm_uid, bucket, samples, last_ts, "
+        + columns()
+        + ") SELECT vm_uid, minute, n, last_ts, "
+        + METRICS.stream()
+            .map(m -> "s_%1$s, mi_%1$s, ma_%1$s, (newest).%1$s".formatted(m.column()))
+            .collect(Collectors.joining(", "))
+        + " FROM (SELECT vm_uid, date_trunc('minute', ts) AS minute, count(*) AS n,"
+        + " max(ts) AS last_ts, "
+        + METRICS.stream()
             .map(
                 m ->
-                    m.prefix()
-                        + "_sum, "
-                        + m.prefix()
-                        + "_min, "
-                        + m.prefix()
-                        + "_max, "
-                        + m.prefix()
-                        + "_last")
-            .collect(Collectors.joining(", "));
+                    "sum(%1$s) AS s_%1$s, min(%1$s) AS mi_%1$s, max(%1$s) AS ma_%1$s"
+                        .formatted(m.column()))
+            .collect(Collectors.joining(", "))
+        + ", (array_agg(s ORDER BY ts DESC))[1] AS newest FROM vm_samples s WHERE ts >= ? AND ts < ?"
+        + filter
+        + " GROUP BY 1, 2) g ON CONFLICT (vm_uid, bucket) DO UPDATE SET "
+        + replaces();
+  }
+
+  private static String hoursFromMinutes(String filter, String onConflict) {
     String aggregates =
         METRICS.stream()
             .map(
                 m ->
-                    "sum(%1$s), min(%1$s), max(%1$s), (array_agg(%1$s ORDER BY ts DESC))[1]"
-                        .formatted(m.column()))
+                    ("sum(%1$s_sum), min(%1$s_min), max(%1$s_max),"
+                            + " (array_agg(%1$s_last ORDER BY last_ts DESC))[1]")
+                        .formatted(m.prefix()))
             .collect(Collectors.joining(", "));
-    String merges =
-        METRICS.stream()
+    return "INSERT INTO vm_rollup_1h AS r (vm_uid, bucket, samples, last_ts, "
+        + columns()
+        + ") SELECT vm_uid, date_trunc('hour', bucket), sum(samples), max(last_ts), "
+        + aggregates
+        + " FROM vm_rollup_1m WHERE bucket >= ? AND bucket < ?"
+        + filter
+        + " GROUP BY 1, 2 ON CONFLICT (vm_uid, bucket) DO UPDATE SET "
+        + onConflict;
+  }
+
+  private static String columns() {
+    return METRICS.stream()
+        .map(m -> "%1$s_sum, %1$s_min, %1$s_max, %1$s_last".formatted(m.prefix()))
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String replaces() {
+    return "samples = excluded.samples, last_ts = excluded.last_ts, "
+        + METRICS.stream()
+            .map(
+                m ->
+                    ("%1$s_sum = excluded.%1$s_sum, %1$s_min = excluded.%1$s_min,"
+                            + " %1$s_max = excluded.%1$s_max, %1$s_last = excluded.%1$s_last")
+                        .formatted(m.prefix()))
+            .collect(Collectors.joining(", "));
+  }
+
+  private static String merges() {
+    return "samples = r.samples + excluded.samples, "
+        + METRICS.stream()
             .map(
                 m ->
                     ("%1$s_sum = r.%1$s_sum + excluded.%1$s_sum,"
@@ -63,20 +105,7 @@ final class RollupSql {
                             + " %1$s_last = CASE WHEN excluded.last_ts >= r.last_ts"
                             + " THEN excluded.%1$s_last ELSE r.%1$s_last END")
                         .formatted(m.prefix()))
-            .collect(Collectors.joining(", "));
-    return "INSERT INTO "
-        + table
-        + " AS r (vm_uid, bucket, samples, last_ts, "
-        + columns
-        + ") SELECT vm_uid, date_trunc('"
-        + unit
-        + "', ts), count(*), max(ts), "
-        + aggregates
-        + " FROM inserted GROUP BY vm_uid, date_trunc('"
-        + unit
-        + "', ts)"
-        + " ON CONFLICT (vm_uid, bucket) DO UPDATE SET samples = r.samples + excluded.samples, "
-        + merges
+            .collect(Collectors.joining(", "))
         + ", last_ts = greatest(r.last_ts, excluded.last_ts)";
   }
 }

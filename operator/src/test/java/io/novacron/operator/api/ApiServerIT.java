@@ -77,6 +77,7 @@ class ApiServerIT {
                 new RollupRetention(Duration.ofDays(30), Duration.ofDays(365)),
                 100_000,
                 1000,
+                Duration.ZERO,
                 Clock.systemUTC(),
                 meters)
             .start();

@@ -96,7 +96,7 @@ class SampleWriterIT {
 
   @Test
   void rollupsEqualTheSameAggregatesComputedFromRawRows() throws Exception {
-    writer = writer(100_000, 37); // many small batches: buckets are merged across upserts
+    writer = writer(100_000, 37); // many small batches: minutes close while samples still arrive
     String[] vms = {VM, "00000000-0000-0000-0000-0000000000bb"};
     int n = 0;
     // newest first, so "last" must survive out-of-order arrival; then everything again (retry)
@@ -176,7 +176,10 @@ class SampleWriterIT {
             new RollupRetention(Duration.ofDays(30), Duration.ofDays(365)),
             capacity,
             batch,
-            Clock.systemUTC(),
+            Duration.ZERO,
+            // ahead of the samples (which reach two hours past the current hour), so that every
+            // minute they fall in can close
+            Clock.offset(Clock.systemUTC(), Duration.ofHours(3)),
             new SimpleMeterRegistry())
         .start();
   }

@@ -1,0 +1,115 @@
+package io.novacron.operator.store;
+
+import io.novacron.operator.metrics.VmSample;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Maintains the rollups per closed bucket: once no more samples are expected for a minute, every
+ * VM's row for it is computed from raw rows and merged into its hour, in one transaction with the
+ * watermark, so each minute reaches its hour exactly once. Samples that arrive for a minute already
+ * closed (a slow host, a writer backlog) get their minutes and hours recomputed. Nothing is ever
+ * recomputed from the whole history.
+ */
+final class Rollups {
+  private Rollups() {}
+
+  /** Where closed minutes end; set to {@code initial} the first time. */
+  static Instant watermark(Connection c, Instant initial) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT minutes_closed_through FROM rollup_watermark")) {
+      if (rs.next()) {
+        return rs.getObject(1, OffsetDateTime.class).toInstant();
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO rollup_watermark (minutes_closed_through) VALUES (?)")) {
+      ps.setObject(1, utc(initial));
+      ps.executeUpdate();
+    }
+    return initial;
+  }
+
+  /** Recomputes the closed minutes, and their hours, that samples of this batch fell into. */
+  static void refreshLate(Connection c, List<VmSample> batch, Instant watermark)
+      throws SQLException {
+    Map<Instant, Set<UUID>> lateMinutes = new TreeMap<>();
+    Map<Instant, Set<UUID>> lateHours = new TreeMap<>();
+    for (VmSample s : batch) {
+      if (s.at().isBefore(watermark)) {
+        UUID uid = UUID.fromString(s.vmUid());
+        lateMinutes
+            .computeIfAbsent(s.at().truncatedTo(ChronoUnit.MINUTES), m -> new HashSet<>())
+            .add(uid);
+        lateHours
+            .computeIfAbsent(s.at().truncatedTo(ChronoUnit.HOURS), h -> new HashSet<>())
+            .add(uid);
+      }
+    }
+    for (var minute : lateMinutes.entrySet()) {
+      run(
+          c,
+          RollupSql.REFRESH_MINUTES,
+          minute.getKey(),
+          minute.getKey().plus(Duration.ofMinutes(1)),
+          minute.getValue());
+    }
+    for (var hour : lateHours.entrySet()) {
+      Instant end = hour.getKey().plus(Duration.ofHours(1));
+      run(
+          c,
+          RollupSql.REFRESH_HOURS,
+          hour.getKey(),
+          end.isBefore(watermark) ? end : watermark,
+          hour.getValue());
+    }
+  }
+
+  /** Closes the minutes from the watermark to {@code through}; returns the new watermark. */
+  static Instant close(Connection c, Instant watermark, Instant through) throws SQLException {
+    Instant closeTo = through.truncatedTo(ChronoUnit.MINUTES);
+    if (!closeTo.isAfter(watermark)) {
+      return watermark;
+    }
+    run(c, RollupSql.CLOSE_MINUTES, watermark, closeTo, null);
+    run(c, RollupSql.MERGE_HOURS, watermark, closeTo, null);
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE rollup_watermark SET minutes_closed_through = ?")) {
+      ps.setObject(1, utc(closeTo));
+      ps.executeUpdate();
+    }
+    return closeTo;
+  }
+
+  private static void run(Connection c, String sql, Instant from, Instant to, Set<UUID> vms)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, utc(from));
+      ps.setObject(2, utc(to));
+      if (vms != null) {
+        Array uuids = c.createArrayOf("uuid", vms.toArray());
+        ps.setArray(3, uuids);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  private static OffsetDateTime utc(Instant t) {
+    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+  }
+}
