@@ -241,9 +241,6 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       identities.forEach(unwrittenIdentities::remove);
       Rollups.close(c, watermark, closeThrough(now));
       c.commit();
-      System.err.printf(
-          "PROFILE copy %d ms late %d ms close %d ms n=%d%n",
-          (t1 - t0) / 1000000, (t2 - t1) / 1000000, (t3 - t2) / 1000000, vms.size());
     }
     writeTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
   }
