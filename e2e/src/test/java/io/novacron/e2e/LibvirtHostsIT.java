@@ -3,6 +3,7 @@ package io.novacron.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -78,7 +79,6 @@ class LibvirtHostsIT {
                     "NOVACRON_RECONNECT_BACKOFF_MAX", "2s",
                     "NOVACRON_SAMPLE_INTERVAL", "1s",
                     "NOVACRON_USAGE_REFRESH", "2s",
-                    "NOVACRON_HTTP_HOST", "127.0.0.1",
                     "NOVACRON_HTTP_PORT", "0",
                     "NOVACRON_DATA_DIR", hosts.work().resolve("data").toString())));
     client.resource(pool("pool-a", 1, 2)).create();
@@ -438,8 +438,32 @@ class LibvirtHostsIT {
     assertThat(cpu(busy)).isGreaterThan(cpu(idle) + 30);
     assertThat(idle.getStatus().usage.memoryUsedBytes).isBetween(1L, 128L * 1024 * 1024);
     assertThat(busy.getStatus().usage.vcpuPercent).hasSize(1);
-    // every sample, not only those written into the status, reaches the metric history
+    // every sample, not only those written into the status, reaches the metric history and the
+    // HTTP API serves it, for the VMs and for the host they run on
     await().atMost(Duration.ofSeconds(60)).until(() -> operator.samplesWritten() > 0);
+    String api = "http://127.0.0.1:" + operator.httpPort() + "/api/v1";
+    JsonNode burnerHistory =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    Api.get(api + "/namespaces/" + NS + "/virtualmachines/burner/history?step=10s"),
+                h -> h != null && Api.maxCpu(h) >= 40);
+    assertThat(burnerHistory.get("resolution").asText()).isEqualTo("raw");
+    JsonNode idlerHistory =
+        Api.get(api + "/namespaces/" + NS + "/virtualmachines/idler/history?step=10s");
+    assertThat(Api.maxCpu(burnerHistory)).isGreaterThan(Api.maxCpu(idlerHistory));
+    JsonNode hostHistory =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> Api.get(api + "/nodepools/pool-b/hosts/host3/history?step=10s"),
+                h -> h != null && h.get("points").size() > 0);
+    JsonNode hostPoint = hostHistory.get("points").get(0);
+    assertThat(hostPoint.get("cpuPercentAvg").asDouble()).isBetween(0.0, 100.0);
+    assertThat(hostPoint.get("memoryTotalBytes").asLong()).isPositive();
+    assertThat(hostPoint.get("memoryFreeBytesMin").asLong())
+        .isBetween(1L, hostPoint.get("memoryTotalBytes").asLong());
 
     String restartedAt = java.time.Instant.now().toString();
     Libvirt.destroy(hosts.uri(3), busy.getMetadata().getUid());

@@ -3,6 +3,7 @@ package io.novacron.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.sandbox.LocalHosts;
@@ -78,6 +79,28 @@ class SandboxIT {
     Result describe = kubectl("describe", "nvm", "web-1");
     assertThat(describe.out()).contains("Phase:", "Running", "Scheduled", "Started");
     assertThat(kubectl("get", "events").out()).contains("Started", "web-1");
+  }
+
+  @Test
+  void theHttpApiShowsRealUsageForTheSampleVmsAndTheHosts() {
+    String api = sandbox.httpUrl();
+    JsonNode history =
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(
+                () ->
+                    Api.get(
+                        api + "/api/v1/namespaces/default/virtualmachines/web-1/history?step=10s"),
+                h -> h != null && h.get("points").size() > 0);
+    JsonNode point = history.get("points").get(0);
+    assertThat(point.get("samples").asInt()).isPositive();
+    assertThat(point.get("cpuPercentAvg").asDouble()).isBetween(0.0, 100.0);
+    assertThat(Api.get(api + "/api/v1/nodepools/local/hosts/host1/history?step=10s").get("points"))
+        .isNotEmpty();
+    assertThat(Api.get(api + "/healthz").get("status").asText()).isEqualTo("ok");
+    assertThat(Api.get(api + "/readyz").get("status").asText()).isEqualTo("ready");
+    assertThat(kubectl("get", "nvm", "web-1", "-o", "yaml").out())
+        .contains("usage:", "cpuPercent:");
   }
 
   @Test

@@ -1,0 +1,42 @@
+package io.novacron.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** GETs JSON from the operator's HTTP API over the wire; null unless the answer is a 200. */
+final class Api {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Api() {}
+
+  static JsonNode get(String url) {
+    try {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The highest per-step average CPU in a history answer. */
+  static double maxCpu(JsonNode history) {
+    double max = -1;
+    for (JsonNode p : history.get("points")) {
+      max = Math.max(max, p.get("cpuPercentAvg").asDouble());
+    }
+    return max;
+  }
+}
