@@ -1,6 +1,7 @@
 package io.novacron.operator.history;
 
 import io.novacron.operator.store.ConnectionSource;
+import io.novacron.operator.store.WindowSummaries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,6 +25,9 @@ public final class MetricHistory {
   private static final int QUERY_TIMEOUT_SECONDS = 10;
   private static final Duration SUMMARY_MINUTE_LIMIT = Duration.ofHours(6);
   private static final String EPOCH = "TIMESTAMPTZ '1970-01-01 00:00:00+00'";
+
+  /** How far behind the request a standard window's aggregates may end and still be served. */
+  private static final Duration PRECOMPUTED_LAG = Duration.ofMinutes(5);
 
   private final ConnectionSource connections;
   private final Retention retention;
@@ -159,13 +163,56 @@ public final class MetricHistory {
 
   /**
    * Average CPU and maximum memory over the window for every VM (or those of one namespace and/or
-   * pool), and the {@code top} busiest by average CPU. The window starts at the rollup bucket that
-   * holds {@code to - window}.
+   * pool), and the {@code top} busiest by average CPU. The standard windows (1 h, 24 h) are read
+   * from their per-VM aggregates when those are recent; other windows, or when those lag, are
+   * aggregated from the rollups, starting at the rollup bucket that holds {@code to - window}.
    */
   public Summary summary(Duration window, Instant to, String namespace, String pool, int top)
       throws SQLException {
+    Optional<WindowSummaries.Window> standard = WindowSummaries.Window.of(window);
+    if (standard.isPresent()) {
+      Optional<Summary> precomputed =
+          summarize(
+              "SELECT vm_uid, cpu_sum / samples AS cpu_avg, cpu_max, mem_max, from_ts, to_ts"
+                  + " FROM vm_window_summary r WHERE window_name = ?%s",
+              List.of(standard.get().label()),
+              namespace,
+              pool,
+              top,
+              summaryResolution(window, to).label());
+      if (precomputed.isPresent() && !precomputed.get().to().isBefore(to.minus(PRECOMPUTED_LAG))) {
+        return precomputed.get();
+      }
+    }
     Resolution resolution = summaryResolution(window, to);
     Instant from = bucketStart(to.minus(window), resolution);
+    return summarize(
+            "SELECT r.vm_uid, sum(r.cpu_sum) / sum(r.samples) AS cpu_avg, max(r.cpu_max) AS cpu_max,"
+                + " max(r.mem_max) AS mem_max, CAST(? AS timestamptz) AS from_ts,"
+                + " CAST(? AS timestamptz) AS to_ts FROM "
+                + rollupTable(resolution)
+                + " r WHERE r.bucket >= ? AND r.bucket < ?%s GROUP BY r.vm_uid",
+            List.of(utc(from), utc(to), utc(from), utc(to)),
+            namespace,
+            pool,
+            top,
+            resolution.label())
+        .orElse(new Summary(from, to, resolution.label(), 0, null, null, List.of()));
+  }
+
+  /**
+   * Ranks the per-VM rows that {@code perVm} selects (columns vm_uid, cpu_avg, cpu_max, mem_max,
+   * from_ts, to_ts; {@code %s} where the namespace/pool condition goes) and adds the fleet figures;
+   * empty when no VM has data.
+   */
+  private Optional<Summary> summarize(
+      String perVm,
+      List<Object> parameters,
+      String namespace,
+      String pool,
+      int top,
+      String resolution)
+      throws SQLException {
     String scope = "";
     if (namespace != null || pool != null) {
       scope =
@@ -175,23 +222,20 @@ public final class MetricHistory {
               + ")";
     }
     String sql =
-        "WITH per_vm AS (SELECT r.vm_uid, sum(r.cpu_sum) / sum(r.samples) AS cpu_avg,"
-            + " max(r.cpu_max) AS cpu_max, max(r.mem_max) AS mem_max FROM "
-            + rollupTable(resolution)
-            + " r WHERE r.bucket >= ? AND r.bucket < ?"
-            + scope
-            + " GROUP BY r.vm_uid),"
-            + " ranked AS (SELECT p.*, count(*) OVER () AS vms, avg(cpu_avg) OVER () AS fleet_cpu,"
+        "WITH per_vm AS ("
+            + perVm.formatted(scope)
+            + "), ranked AS (SELECT p.*, count(*) OVER () AS vms, avg(cpu_avg) OVER () AS fleet_cpu,"
             + " max(mem_max) OVER () AS fleet_mem FROM per_vm p ORDER BY cpu_avg DESC LIMIT ?)"
             + " SELECT k.vm_uid, i.namespace, i.name, i.pool, i.host, k.cpu_avg, k.cpu_max,"
-            + " k.mem_max, k.vms, k.fleet_cpu, k.fleet_mem FROM ranked k"
+            + " k.mem_max, k.vms, k.fleet_cpu, k.fleet_mem, k.from_ts, k.to_ts FROM ranked k"
             + " LEFT JOIN vm_inventory i ON i.vm_uid = k.vm_uid ORDER BY k.cpu_avg DESC";
     try (Connection c = connections.connect();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
       int i = 1;
-      ps.setObject(i++, utc(from));
-      ps.setObject(i++, utc(to));
+      for (Object p : parameters) {
+        ps.setObject(i++, p);
+      }
       if (namespace != null) {
         ps.setString(i++, namespace);
       }
@@ -200,9 +244,7 @@ public final class MetricHistory {
       }
       ps.setInt(i, Math.max(1, top));
       List<Summary.TopVm> busiest = new ArrayList<>();
-      int vmCount = 0;
-      Double fleetCpu = null;
-      Long fleetMemory = null;
+      Summary fleet = null;
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           busiest.add(
@@ -215,13 +257,29 @@ public final class MetricHistory {
                   rs.getDouble(6),
                   rs.getDouble(7),
                   nullableLong(rs, 8)));
-          vmCount = rs.getInt(9);
-          fleetCpu = rs.getDouble(10);
-          fleetMemory = nullableLong(rs, 11);
+          fleet =
+              new Summary(
+                  instant(rs, 12),
+                  instant(rs, 13),
+                  resolution,
+                  rs.getInt(9),
+                  rs.getDouble(10),
+                  nullableLong(rs, 11),
+                  List.of());
         }
       }
-      List<Summary.TopVm> shown = top <= 0 ? List.of() : busiest;
-      return new Summary(from, to, resolution.label(), vmCount, fleetCpu, fleetMemory, shown);
+      if (fleet == null) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new Summary(
+              fleet.from(),
+              fleet.to(),
+              resolution,
+              fleet.vmCount(),
+              fleet.avgCpuPercent(),
+              fleet.maxMemoryUsedBytes(),
+              top <= 0 ? List.of() : busiest));
     }
   }
 

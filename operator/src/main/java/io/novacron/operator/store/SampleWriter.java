@@ -157,6 +157,12 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
     }
   }
 
+  private int queued() {
+    synchronized (queue) {
+      return queue.size();
+    }
+  }
+
   /** False while the database refuses writes. */
   public boolean healthy() {
     return healthy;
@@ -239,8 +245,13 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       Rollups.refreshLate(c, vms, watermark);
       c.commit();
       identities.forEach(unwrittenIdentities::remove);
-      Rollups.close(c, watermark, closeThrough(now));
+      Instant closed = Rollups.close(c, watermark, closeThrough(now));
       c.commit();
+      // once caught up (not while a backlog drains), the dashboard windows follow the rollups
+      if (closed.isAfter(watermark) && queued() < batchSize) {
+        WindowSummaries.refresh(c, closed);
+        c.commit();
+      }
     }
     writeTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
   }

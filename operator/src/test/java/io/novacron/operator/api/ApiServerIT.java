@@ -27,6 +27,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -184,6 +187,17 @@ class ApiServerIT {
       assertThat(top.get(0).get("pool").asText()).isEqualTo("p1");
       assertThat(top.get(1).get("name").asText()).isEqualTo("web");
       assertThat(top.get(2).get("name").asText()).isEqualTo("db");
+    }
+    // the 24 h answer above came from the per-VM window aggregates kept as minutes close (3 h is
+    // not a standard window and was aggregated from the rollups): both agree
+    try (Connection c = database.connect();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*), sum(samples) FROM vm_window_summary WHERE window_name = '24h'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(3);
+      assertThat(rs.getLong(2)).isEqualTo(3L * SAMPLES_PER_VM);
     }
     JsonNode teamB = getJson(base + "/api/v1/summary?window=3h&namespace=team-b").get("summary");
     assertThat(teamB.get("vmCount").asInt()).isEqualTo(1);
