@@ -99,8 +99,12 @@ class SandboxIT {
         .isNotEmpty();
     assertThat(Api.get(api + "/healthz").get("status").asText()).isEqualTo("ok");
     assertThat(Api.get(api + "/readyz").get("status").asText()).isEqualTo("ready");
-    assertThat(kubectl("get", "nvm", "web-1", "-o", "yaml").out())
-        .contains("usage:", "cpuPercent:");
+    // status.usage is written at a bounded rate (at most once a minute unless usage jumps)
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> kubectl("get", "nvm", "web-1", "-o", "yaml").out(),
+            out -> out.contains("usage:") && out.contains("cpuPercent:"));
   }
 
   @Test

@@ -224,6 +224,29 @@ class OperatorOnMockServerTest {
         .isEqualTo(false);
   }
 
+  @Test
+  void prometheusMetricsCarryReconcileTimingsAndSampleCounters() throws Exception {
+    client.resource(TestVms.pool("metrics-pool", "h", TEST_HOST)).createOr(r -> r.update());
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI metrics =
+        java.net.URI.create("http://127.0.0.1:" + operator.httpPort() + "/metrics");
+    String scrape =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    http.send(
+                            java.net.http.HttpRequest.newBuilder(metrics).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body(),
+                body -> body.contains("operator_sdk_reconciliations_success_total"));
+    assertThat(scrape)
+        .contains("operator_sdk_controllers_execution_reconcile_seconds_count")
+        .contains("novacron_samples_queue_depth")
+        .contains("novacron_samples_collected_total{kind=\"vm\"}")
+        .contains("novacron_samples_dropped_total");
+  }
+
   private static VirtualMachine awaitVm(
       String name, java.util.function.Predicate<VirtualMachine> p) {
     return await()
