@@ -230,9 +230,10 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       Instant until = partitions.lastPartitionEnd(now);
       List<VmSample> vms = new ArrayList<>();
       List<HostSample> hosts = new ArrayList<>();
+      int outsideRetention = 0;
       for (Sample s : batch) {
         if (s.at().isBefore(from) || !s.at().isBefore(until)) {
-          expired.incrementAndGet();
+          outsideRetention++;
         } else if (s instanceof VmSample vm) {
           vms.add(vm);
         } else if (s instanceof HostSample host) {
@@ -244,7 +245,8 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       Instant watermark = Rollups.watermark(c, from);
       Rollups.refreshLate(c, vms, watermark);
       c.commit();
-      identities.forEach(unwrittenIdentities::remove);
+      expired.addAndGet(outsideRetention); // counted once, not again when a batch is retried
+      identities.forEach(unwrittenIdentities::remove); // unless replaced meanwhile (VM moved)
       Instant closed = Rollups.close(c, watermark, closeThrough(now));
       c.commit();
       // once caught up (not while a backlog drains), the dashboard windows follow the rollups
