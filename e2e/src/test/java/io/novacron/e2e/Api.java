@@ -31,12 +31,9 @@ final class Api {
     }
   }
 
-  /** The highest per-step average CPU in a history answer. */
-  static double maxCpu(JsonNode history) {
-    double max = -1;
-    for (JsonNode p : history.get("points")) {
-      max = Math.max(max, p.get("cpuPercentAvg").asDouble());
-    }
-    return max;
+  /** The average CPU of the newest step in a history answer (-1 when it has no points). */
+  static double lastCpu(JsonNode history) {
+    JsonNode points = history.get("points");
+    return points.isEmpty() ? -1 : points.get(points.size() - 1).get("cpuPercentAvg").asDouble();
   }
 }

@@ -442,17 +442,23 @@ class LibvirtHostsIT {
     // HTTP API serves it, for the VMs and for the host they run on
     await().atMost(Duration.ofSeconds(60)).until(() -> operator.samplesWritten() > 0);
     String api = "http://127.0.0.1:" + operator.httpPort() + "/api/v1";
+    // the newest points, after boot (which is CPU-heavy for both under TCG), as in the status
     JsonNode burnerHistory =
         await()
             .atMost(Duration.ofSeconds(60))
             .until(
                 () ->
                     Api.get(api + "/namespaces/" + NS + "/virtualmachines/burner/history?step=10s"),
-                h -> h != null && Api.maxCpu(h) >= 40);
+                h -> h != null && Api.lastCpu(h) >= 40);
     assertThat(burnerHistory.get("resolution").asText()).isEqualTo("raw");
     JsonNode idlerHistory =
-        Api.get(api + "/namespaces/" + NS + "/virtualmachines/idler/history?step=10s");
-    assertThat(Api.maxCpu(burnerHistory)).isGreaterThan(Api.maxCpu(idlerHistory));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    Api.get(api + "/namespaces/" + NS + "/virtualmachines/idler/history?step=10s"),
+                h -> h != null && Api.lastCpu(h) < 30);
+    assertThat(Api.lastCpu(burnerHistory)).isGreaterThan(Api.lastCpu(idlerHistory) + 10);
     JsonNode hostHistory =
         await()
             .atMost(Duration.ofSeconds(60))

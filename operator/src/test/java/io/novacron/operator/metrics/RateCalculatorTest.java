@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.novacron.operator.libvirt.DomainCounters;
+import io.novacron.operator.libvirt.HostCounters;
+import io.novacron.operator.libvirt.HostCpuTimes;
+import io.novacron.operator.metrics.KnownHosts.PoolHost;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -115,5 +118,36 @@ class RateCalculatorTest {
     assertThat(s.vcpuPercent()).containsExactly(100.0);
     assertThat(s.memoryUsedBytes()).isNull();
     assertThat(s.memoryAvailableBytes()).isNull();
+  }
+
+  private static final PoolHost HOST = new PoolHost("pool", "h1", "qemu:///system");
+
+  private static HostCounters host(long seconds, HostCpuTimes cpu) {
+    return new HostCounters(HOST.uri(), T0.plusSeconds(seconds), cpu, 1L << 30, 4L << 30);
+  }
+
+  @Test
+  void hostCpuIsBusyTimeOverAllTimeBetweenTwoReadings() {
+    HostSample s =
+        RateCalculator.hostRates(
+            host(0, new HostCpuTimes(1_000, 10_000)),
+            host(10, new HostCpuTimes(4_000, 20_000)),
+            HOST);
+    assertThat(s.cpuPercent()).isCloseTo(30.0, within(1e-9));
+    assertThat(s.pool()).isEqualTo("pool");
+    assertThat(s.host()).isEqualTo("h1");
+    assertThat(s.memoryFreeBytes()).isEqualTo(1L << 30);
+    assertThat(s.memoryTotalBytes()).isEqualTo(4L << 30);
+  }
+
+  @Test
+  void aRebootedHostOrOneWithoutCpuTimesGetsNoCpuButKeepsItsMemory() {
+    HostSample rebooted =
+        RateCalculator.hostRates(
+            host(0, new HostCpuTimes(9_000, 90_000)), host(10, new HostCpuTimes(10, 100)), HOST);
+    assertThat(rebooted.cpuPercent()).isNull();
+    HostSample noTimes = RateCalculator.hostRates(host(0, null), host(10, null), HOST);
+    assertThat(noTimes.cpuPercent()).isNull();
+    assertThat(noTimes.memoryTotalBytes()).isEqualTo(4L << 30);
   }
 }
