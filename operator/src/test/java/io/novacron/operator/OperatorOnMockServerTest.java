@@ -6,12 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.novacron.crds.common.Conditions;
 import io.novacron.crds.nodepool.HostStatus;
 import io.novacron.crds.nodepool.NodePool;
@@ -19,9 +14,8 @@ import io.novacron.crds.vm.RunStrategy;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus.Phase;
 import io.novacron.operator.config.OperatorConfig;
-import java.io.InputStream;
+import io.novacron.operator.testing.MockApi;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,33 +35,14 @@ class OperatorOnMockServerTest {
   static final String TEST_HOST = "test:///default";
   static final String DEAD_HOST = "qemu+unix:///system?socket=/nonexistent/libvirt-sock";
 
-  static KubernetesMockServer server;
+  static MockApi api;
   static KubernetesClient client;
   static NovaCronOperator operator;
 
   @BeforeAll
   static void start() {
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    server.init();
-    client = server.createClient();
-    for (String crd : List.of("virtualmachines", "nodepools", "migrations", "scalingpolicies")) {
-      try (InputStream in =
-          NovaCronOperator.class.getResourceAsStream(
-              "/META-INF/fabric8/" + crd + ".novacron.io-v1.yml")) {
-        client
-            .resource(
-                client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
-            .create();
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    api = MockApi.start();
+    client = api.client();
     operator =
         NovaCronOperator.start(
             client,
@@ -88,11 +63,8 @@ class OperatorOnMockServerTest {
     if (operator != null) {
       operator.close();
     }
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.destroy();
+    if (api != null) {
+      api.close();
     }
   }
 
