@@ -48,15 +48,17 @@ final class BenchDatabase implements AutoCloseable {
   }
 
   /**
-   * Offers every sample, with the writer's clock at the newest one, and waits until all are written
-   * and their minutes closed; returns the seconds it took.
+   * Offers every sample, with the writer's clock just past the newest one, and waits until all are
+   * written and their minutes closed into the rollups; returns the seconds it took.
    */
   double writeAll(List<? extends Sample> samples) throws InterruptedException {
-    clock.set(samples.get(samples.size() - 1).at().plusSeconds(30));
+    Instant newest = samples.get(samples.size() - 1).at();
+    clock.set(newest.plusSeconds(90)); // past the close delay and the newest sample's minute
     long before = writer.written();
     long started = System.nanoTime();
     samples.forEach(writer::offer);
-    while (writer.written() - before < samples.size()) {
+    while (writer.written() - before < samples.size()
+        || !writer.rolledUpThrough().isAfter(newest)) {
       if (writer.dropped() > 0) {
         throw new IllegalStateException("the writer dropped samples; raise the queue capacity");
       }

@@ -72,7 +72,8 @@ public final class QueryBenchmark {
           db.writer.accept(vms.get(v), s);
         }
       }
-      while (db.writer.written() < (long) VMS * STEPS) {
+      while (db.writer.written() < (long) VMS * STEPS
+          || db.writer.rolledUpThrough().isBefore(end)) {
         Thread.sleep(20);
       }
       System.out.printf(

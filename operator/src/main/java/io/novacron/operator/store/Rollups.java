@@ -29,20 +29,28 @@ import java.util.UUID;
 final class Rollups {
   private Rollups() {}
 
-  /** Where closed minutes end; set to {@code initial} the first time. */
-  static Instant watermark(Connection c, Instant initial) throws SQLException {
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT minutes_closed_through FROM rollup_watermark")) {
-      if (rs.next()) {
-        return rs.getObject(1, OffsetDateTime.class).toInstant();
-      }
-    }
+  /**
+   * Where closed minutes end (set to {@code initial} the first time), locked until the transaction
+   * ends: shared by the writer, exclusive for the closer, so a closing never interleaves with the
+   * end of a batch.
+   */
+  static Instant lockWatermark(Connection c, Instant initial, boolean exclusive)
+      throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("INSERT INTO rollup_watermark (minutes_closed_through) VALUES (?)")) {
+        c.prepareStatement(
+            "INSERT INTO rollup_watermark (minutes_closed_through) VALUES (?)"
+                + " ON CONFLICT (id) DO NOTHING")) {
       ps.setObject(1, utc(initial));
       ps.executeUpdate();
     }
-    return initial;
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT minutes_closed_through FROM rollup_watermark"
+                    + (exclusive ? " FOR UPDATE" : " FOR SHARE"))) {
+      rs.next();
+      return rs.getObject(1, OffsetDateTime.class).toInstant();
+    }
   }
 
   /** Recomputes the closed minutes, and their hours, that samples of this batch fell into. */

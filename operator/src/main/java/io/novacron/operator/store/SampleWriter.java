@@ -29,16 +29,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes samples to PostgreSQL in batches ({@link BatchStore}: COPY, idempotent keys), closing
- * rollup minutes behind them ({@link Rollups}), from a bounded in-memory queue, on one thread with
- * one pooled connection at a time. While the database is down the failed batch is kept and retried
- * with backoff and new samples wait in the queue; beyond the queue's bound the oldest are dropped,
- * counted and logged. No sample within the bound is lost.
+ * Writes samples to PostgreSQL in batches ({@link BatchStore}: COPY, idempotent keys) from a
+ * bounded in-memory queue, on one thread with one pooled connection at a time; a second thread,
+ * with its own connection, closes rollup minutes behind them ({@link Rollups}). While the database
+ * is down the failed batch is kept and retried with backoff and new samples wait in the queue;
+ * beyond the queue's bound the oldest are dropped, counted and logged. No sample within the bound
+ * is lost.
  */
 public final class SampleWriter implements SampleSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SampleWriter.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   private static final Duration MAINTENANCE_EVERY = Duration.ofHours(1);
+  private static final Duration CLOSE_EVERY = Duration.ofMillis(500);
 
   private final ConnectionSource connections;
   private final PartitionMaintainer partitions;
@@ -58,6 +60,9 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
   private volatile boolean healthy = true;
   private final Timer writeTimer;
   private volatile List<Sample> pending = List.of(); // read by backlog() from other threads
+  private Instant pendingOldest; // guarded by queue: the oldest sample of the batch being written
+  private final Thread closer;
+  private volatile Instant rolledUpThrough = Instant.MIN;
   private Instant nextMaintenance = Instant.MIN;
 
   public SampleWriter(
@@ -77,6 +82,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
     this.closeDelay = closeDelay;
     this.clock = clock;
     this.thread = DaemonThreads.named("sample-writer").newThread(this::run);
+    this.closer = DaemonThreads.named("rollup-closer").newThread(this::closeMinutes);
     this.writeTimer =
         Timer.builder("novacron.samples.write")
             .description("Time to write one batch of samples")
@@ -98,6 +104,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
 
   public SampleWriter start() {
     thread.start();
+    closer.start();
     return this;
   }
 
@@ -180,7 +187,10 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       try {
         write(pending);
         written.addAndGet(pending.size());
-        pending = List.of();
+        synchronized (queue) {
+          pending = List.of();
+          pendingOldest = null;
+        }
         if (!healthy) {
           log.info("Metric database writable again; backlog {}", backlog());
         }
@@ -208,7 +218,11 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       }
       List<Sample> batch = new ArrayList<>(Math.min(batchSize, queue.size()));
       while (!queue.isEmpty() && batch.size() < batchSize) {
-        batch.add(queue.removeFirst());
+        Sample s = queue.removeFirst();
+        if (pendingOldest == null || s.at().isBefore(pendingOldest)) {
+          pendingOldest = s.at();
+        }
+        batch.add(s);
       }
       return batch;
     }
@@ -242,26 +256,43 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       }
       Map<String, RunningVm> identities = Map.copyOf(unwrittenIdentities);
       BatchStore.write(c, vms, hosts, identities.values());
-      Instant watermark = Rollups.watermark(c, from);
+      // taken last: the closer may close minutes while this batch's rows were being copied; the
+      // lock waits for it to commit, and minutes it closed under this batch are recomputed here
+      Instant watermark = Rollups.lockWatermark(c, from, false);
       Rollups.refreshLate(c, vms, watermark);
       c.commit();
       expired.addAndGet(outsideRetention); // counted once, not again when a batch is retried
       identities.forEach(unwrittenIdentities::remove); // unless replaced meanwhile (VM moved)
-      Instant closed = Rollups.close(c, watermark, closeThrough(now));
-      c.commit();
-      // once caught up (not while a backlog drains), the dashboard windows follow the rollups
-      if (closed.isAfter(watermark) && queued() < batchSize) {
-        WindowSummaries.refresh(c, closed);
-        c.commit();
-      }
     }
     writeTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
   }
 
   /**
-   * Minutes can close once no sample for them is expected: past the close delay, and not after the
-   * oldest sample still waiting in the queue (a backlog is written before its minutes close).
+   * Closes rollup minutes on its own connection, concurrently with the writer's COPY, behind the
+   * samples: past the close delay, and never past the oldest sample queued or being written.
    */
+  private void closeMinutes() {
+    while (running) {
+      try (Connection c = connections.connect()) {
+        c.setAutoCommit(false);
+        Instant now = clock.instant();
+        Instant from = partitions.firstKeptDay(now).atStartOfDay().toInstant(ZoneOffset.UTC);
+        Instant watermark = Rollups.lockWatermark(c, from, true);
+        Instant closed = Rollups.close(c, watermark, closeThrough(now));
+        c.commit();
+        // once caught up (not while a backlog drains), the dashboard windows follow the rollups
+        if (closed.isAfter(watermark) && queued() < batchSize) {
+          WindowSummaries.refresh(c, closed);
+          c.commit();
+        }
+        rolledUpThrough = closed;
+      } catch (SQLException | RuntimeException e) {
+        log.debug("Closing rollup minutes failed, will retry: {}", e.getMessage());
+      }
+      sleep(CLOSE_EVERY);
+    }
+  }
+
   private Instant closeThrough(Instant now) {
     Instant through = now.minus(closeDelay);
     synchronized (queue) {
@@ -269,8 +300,16 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       if (oldestWaiting != null && oldestWaiting.at().isBefore(through)) {
         through = oldestWaiting.at();
       }
+      if (pendingOldest != null && pendingOldest.isBefore(through)) {
+        through = pendingOldest;
+      }
     }
     return through;
+  }
+
+  /** Where the rollups (and, when caught up, the window aggregates) are complete. */
+  public Instant rolledUpThrough() {
+    return rolledUpThrough;
   }
 
   private static Duration backoff(int failures) {
@@ -295,6 +334,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
     }
     running = false;
     thread.interrupt();
+    closer.interrupt();
   }
 
   @Override

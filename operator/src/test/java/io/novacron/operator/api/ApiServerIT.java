@@ -92,6 +92,8 @@ class ApiServerIT {
       writer.acceptHost(new HostSample("p1", "h1", t, 50.0, (1000L - i) << 20, 4096L << 20));
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> writer.written() == 4L * SAMPLES_PER_VM);
+    Instant dataEnd = BASE.plusSeconds(10L * SAMPLES_PER_VM);
+    await().atMost(Duration.ofSeconds(60)).until(() -> !writer.rolledUpThrough().isBefore(dataEnd));
     server =
         new ApiServer(
             new MetricHistory(

@@ -125,6 +125,10 @@ class SampleWriterIT {
     int offered = n;
     await().atMost(Duration.ofSeconds(60)).until(() -> writer.written() == offered);
     assertThat(count()).isEqualTo(offered / 2);
+    // minutes close on their own connection, concurrently with the writes
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> writer.rolledUpThrough().isAfter(BASE.plusSeconds(7200)));
     for (String unit : new String[] {"minute", "hour"}) {
       String table = unit.equals("minute") ? "vm_rollup_1m" : "vm_rollup_1h";
       assertThat(mismatches(table, unit)).as(table).isZero();
