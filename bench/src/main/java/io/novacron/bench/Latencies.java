@@ -32,12 +32,6 @@ final class Latencies {
         pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99));
   }
 
-  double percentileMillis(double p) {
-    long[] sorted = Arrays.copyOf(nanos, Math.min(count.get(), nanos.length));
-    Arrays.sort(sorted);
-    return pct(sorted, p);
-  }
-
   private static double pct(long[] sorted, double p) {
     if (sorted.length == 0) {
       return Double.NaN;

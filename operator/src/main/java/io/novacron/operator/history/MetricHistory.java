@@ -1,5 +1,7 @@
 package io.novacron.operator.history;
 
+import static io.novacron.operator.store.Timestamps.utc;
+
 import io.novacron.operator.store.ConnectionSource;
 import io.novacron.operator.store.WindowSummaries;
 import java.sql.Connection;
@@ -9,7 +11,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -297,10 +298,6 @@ public final class MetricHistory {
 
   private static String interval(Duration step) {
     return step.toMillis() + " milliseconds";
-  }
-
-  private static OffsetDateTime utc(Instant t) {
-    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {

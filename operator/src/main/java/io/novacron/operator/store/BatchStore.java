@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -24,16 +23,12 @@ import org.postgresql.PGConnection;
  */
 final class BatchStore {
   private static final String UNIQUE_VIOLATION = "23505";
-  private static final Comparator<VmSample> PRIMARY_KEY_ORDER =
-      Comparator.comparing(VmSample::vmUid).thenComparing(VmSample::at);
 
   private BatchStore() {}
 
   static void write(
       Connection c, List<VmSample> vms, List<HostSample> hosts, Collection<RunningVm> identities)
       throws SQLException {
-    // in primary-key order, each VM's rows extend one spot of the index instead of thousands
-    vms = vms.stream().sorted(PRIMARY_KEY_ORDER).toList();
     try {
       copyInto(c, "vm_samples", "host_samples", vms, hosts);
     } catch (SQLException e) {

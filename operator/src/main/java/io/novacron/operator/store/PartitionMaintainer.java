@@ -38,6 +38,11 @@ public final class PartitionMaintainer {
     return day(now).minusDays(retentionDays);
   }
 
+  /** The start of the first kept day: samples taken before it are past the retention. */
+  public Instant firstKeptInstant(Instant now) {
+    return firstKeptDay(now).atStartOfDay().toInstant(ZoneOffset.UTC);
+  }
+
   /** The end of the last partition {@link #ensurePartitions} creates. */
   public Instant lastPartitionEnd(Instant now) {
     return day(now).plusDays(daysAhead + 1L).atStartOfDay().toInstant(ZoneOffset.UTC);

@@ -5,8 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 /** Deletes rollup buckets older than each rollup's own retention. */
 public final class RollupRetention {
@@ -26,7 +24,7 @@ public final class RollupRetention {
 
   private static int delete(Connection c, String table, Instant before) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE bucket < ?")) {
-      ps.setObject(1, OffsetDateTime.ofInstant(before, ZoneOffset.UTC));
+      ps.setObject(1, Timestamps.utc(before));
       return ps.executeUpdate();
     }
   }

@@ -1,5 +1,7 @@
 package io.novacron.operator.store;
 
+import static io.novacron.operator.store.Timestamps.utc;
+
 import io.novacron.operator.metrics.VmSample;
 import java.sql.Array;
 import java.sql.Connection;
@@ -10,7 +12,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
@@ -115,9 +116,5 @@ final class Rollups {
       }
       ps.executeUpdate();
     }
-  }
-
-  private static OffsetDateTime utc(Instant t) {
-    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
   }
 }

@@ -15,7 +15,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -240,7 +240,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
         c.commit();
         nextMaintenance = now.plus(MAINTENANCE_EVERY);
       }
-      Instant from = partitions.firstKeptDay(now).atStartOfDay().toInstant(ZoneOffset.UTC);
+      Instant from = partitions.firstKeptInstant(now);
       Instant until = partitions.lastPartitionEnd(now);
       List<VmSample> vms = new ArrayList<>();
       List<HostSample> hosts = new ArrayList<>();
@@ -273,10 +273,14 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
    */
   private void closeMinutes() {
     while (running) {
+      Instant now = clock.instant();
+      if (!closeThrough(now).truncatedTo(ChronoUnit.MINUTES).isAfter(rolledUpThrough)) {
+        sleep(CLOSE_EVERY); // no minute can close yet: no need to ask the database
+        continue;
+      }
       try (Connection c = connections.connect()) {
         c.setAutoCommit(false);
-        Instant now = clock.instant();
-        Instant from = partitions.firstKeptDay(now).atStartOfDay().toInstant(ZoneOffset.UTC);
+        Instant from = partitions.firstKeptInstant(now);
         Instant watermark = Rollups.lockWatermark(c, from, true);
         Instant closed = Rollups.close(c, watermark, closeThrough(now));
         c.commit();

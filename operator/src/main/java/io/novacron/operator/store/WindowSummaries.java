@@ -1,12 +1,12 @@
 package io.novacron.operator.store;
 
+import static io.novacron.operator.store.Timestamps.utc;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
@@ -70,9 +70,5 @@ public final class WindowSummaries {
         insert.executeUpdate();
       }
     }
-  }
-
-  private static OffsetDateTime utc(Instant t) {
-    return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
   }
 }
