@@ -7,6 +7,7 @@ import io.novacron.operator.store.DatabaseSettings;
 import io.novacron.operator.store.PartitionMaintainer;
 import io.novacron.operator.store.RollupRetention;
 import io.novacron.operator.store.SampleWriter;
+import io.novacron.operator.testing.SettableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,15 @@ final class BenchDatabase implements AutoCloseable {
   final Database database;
   final SampleWriter writer;
 
-  final ReplayClock clock = new ReplayClock(Instant.now());
+  final SettableClock clock;
 
-  BenchDatabase(Path dir, int queueCapacity) throws IOException {
+  /**
+   * {@code replayStart}: the writer's clock until samples are offered, before the oldest one. The
+   * clock then follows the replayed samples, so minutes close behind them as they would live (past
+   * data against the wall clock would make every sample "late").
+   */
+  BenchDatabase(Path dir, int queueCapacity, Instant replayStart) throws IOException {
+    clock = new SettableClock(replayStart);
     if (Files.exists(dir)) {
       try (Stream<Path> paths = Files.walk(dir)) {
         paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

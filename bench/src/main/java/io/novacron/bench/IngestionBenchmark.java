@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Ingestion into the partitioned store through the real writer (bounded queue, COPY into staging,
- * ON CONFLICT insert, 1 m and 1 h rollups folded in the same statement), beside a naive baseline
- * measured in the same run on the same server: one INSERT statement per row, autocommit, no
- * rollups. Args: [vms=10000] [samples per VM=200] [baseline rows=20000].
+ * Ingestion into the partitioned store through the real writer (bounded queue, binary COPY, 1 m and
+ * 1 h rollups closed behind the samples), timed until the rollups are complete, beside a naive
+ * baseline measured in the same run on the same server: one INSERT statement per row, autocommit,
+ * no rollups. Args: [vms=10000] [samples per VM=200] [baseline rows=20000].
  */
 public final class IngestionBenchmark {
   public static void main(String[] args) throws Exception {
@@ -40,7 +40,7 @@ public final class IngestionBenchmark {
     }
 
     try (BenchDatabase db =
-        new BenchDatabase(repo.resolve("bench/target/ingestion-db"), samples.size())) {
+        new BenchDatabase(repo.resolve("bench/target/ingestion-db"), samples.size(), start)) {
       System.out.println(db.settings());
       System.out.printf(
           "Machine: %d cores, Java %s%n",

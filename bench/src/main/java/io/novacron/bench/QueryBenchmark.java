@@ -45,7 +45,8 @@ public final class QueryBenchmark {
     Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     Instant start = end.minus(Duration.ofMinutes(5L * STEPS));
 
-    try (BenchDatabase db = new BenchDatabase(repo.resolve("bench/target/query-db"), VMS * STEPS)) {
+    try (BenchDatabase db =
+        new BenchDatabase(repo.resolve("bench/target/query-db"), VMS * STEPS, start)) {
       System.out.println(db.settings());
       System.out.printf(
           "Machine: %d cores, Java %s; traces: %d files%n",

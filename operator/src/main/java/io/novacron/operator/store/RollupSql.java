@@ -10,17 +10,20 @@ import java.util.stream.Collectors;
  * closed minutes (each minute exactly once, guarded by the watermark) or recomputed from minutes.
  */
 final class RollupSql {
-  /** Rollup column prefix and the raw column it aggregates. */
-  record Metric(String prefix, String column) {}
+  /**
+   * Rollup column prefix and the raw column it aggregates; min, max and last are bigint for an
+   * integral metric, real otherwise, and the sum is always double precision.
+   */
+  record Metric(String prefix, String column, boolean integral) {}
 
   static final List<Metric> METRICS =
       List.of(
-          new Metric("cpu", "cpu_percent"),
-          new Metric("mem", "memory_used_bytes"),
-          new Metric("disk_read", "disk_read_bytes_per_second"),
-          new Metric("disk_write", "disk_write_bytes_per_second"),
-          new Metric("net_rx", "network_rx_bytes_per_second"),
-          new Metric("net_tx", "network_tx_bytes_per_second"));
+          new Metric("cpu", "cpu_percent", false),
+          new Metric("mem", "memory_used_bytes", true),
+          new Metric("disk_read", "disk_read_bytes_per_second", false),
+          new Metric("disk_write", "disk_write_bytes_per_second", false),
+          new Metric("net_rx", "network_rx_bytes_per_second", false),
+          new Metric("net_tx", "network_tx_bytes_per_second", false));
 
   /** Minutes [?, ?) from raw rows, replacing existing rows; parameters from, to. */
   static final String CLOSE_MINUTES = minutesFromRaw("");
@@ -49,7 +52,8 @@ final class RollupSql {
         + METRICS.stream()
             .map(
                 m ->
-                    "sum(%1$s) AS s_%1$s, min(%1$s) AS mi_%1$s, max(%1$s) AS ma_%1$s"
+                    ("sum(%1$s::double precision) AS s_%1$s, min(%1$s) AS mi_%1$s,"
+                            + " max(%1$s) AS ma_%1$s")
                         .formatted(m.column()))
             .collect(Collectors.joining(", "))
         + ", (array_agg(s ORDER BY ts DESC))[1] AS newest FROM vm_samples s WHERE ts >= ? AND ts < ?"

@@ -22,12 +22,15 @@ import java.util.UUID;
 
 /**
  * Maintains the rollups per closed bucket: once no more samples are expected for a minute, every
- * VM's row for it is computed from raw rows and merged into its hour, in one transaction with the
- * watermark, so each minute reaches its hour exactly once. Samples that arrive for a minute already
- * closed (a slow host, a writer backlog) get their minutes and hours recomputed. Nothing is ever
- * recomputed from the whole history.
+ * VM's row for it is written (from the writer's in-memory aggregates, or computed from raw rows
+ * when those are incomplete) and merged into its hour, in one transaction with the watermark, so
+ * each minute reaches its hour exactly once. Samples that arrive for a minute already closed (a
+ * slow host, a writer backlog) get their minutes and hours recomputed. Nothing is ever recomputed
+ * from the whole history.
  */
 final class Rollups {
+  private static final Duration ONE_MINUTE = Duration.ofMinutes(1);
+
   private Rollups() {}
 
   /**
@@ -75,7 +78,7 @@ final class Rollups {
           c,
           RollupSql.REFRESH_MINUTES,
           minute.getKey(),
-          minute.getKey().plus(Duration.ofMinutes(1)),
+          minute.getKey().plus(ONE_MINUTE),
           minute.getValue());
     }
     for (var hour : lateHours.entrySet()) {
@@ -89,20 +92,45 @@ final class Rollups {
     }
   }
 
-  /** Closes the minutes from the watermark to {@code through}; returns the new watermark. */
-  static Instant close(Connection c, Instant watermark, Instant through) throws SQLException {
+  /** How far minutes are closed, and how many were written from memory or computed from raw. */
+  record Closing(Instant through, int fromSamples, int fromRaw) {}
+
+  /**
+   * Closes the minutes from the watermark to {@code through}: from the aggregates in memory where
+   * they are complete, otherwise from raw rows; then merges them into their hours.
+   */
+  static Closing close(Connection c, Instant watermark, Instant through, MinuteAggregates memory)
+      throws SQLException {
     Instant closeTo = through.truncatedTo(ChronoUnit.MINUTES);
     if (!closeTo.isAfter(watermark)) {
-      return watermark;
+      return new Closing(watermark, 0, 0);
     }
-    run(c, RollupSql.CLOSE_MINUTES, watermark, closeTo, null);
+    int fromSamples = 0;
+    int fromRaw = 0;
+    Instant rawFrom = null;
+    for (Instant m = watermark; m.isBefore(closeTo); m = m.plus(ONE_MINUTE)) {
+      if (memory.complete(m)) {
+        if (rawFrom != null) {
+          run(c, RollupSql.CLOSE_MINUTES, rawFrom, m, null);
+          rawFrom = null;
+        }
+        MinuteCopy.copy(c, memory.of(m));
+        fromSamples++;
+      } else {
+        rawFrom = rawFrom == null ? m : rawFrom;
+        fromRaw++;
+      }
+    }
+    if (rawFrom != null) {
+      run(c, RollupSql.CLOSE_MINUTES, rawFrom, closeTo, null);
+    }
     run(c, RollupSql.MERGE_HOURS, watermark, closeTo, null);
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE rollup_watermark SET minutes_closed_through = ?")) {
       ps.setObject(1, utc(closeTo));
       ps.executeUpdate();
     }
-    return closeTo;
+    return new Closing(closeTo, fromSamples, fromRaw);
   }
 
   private static void run(Connection c, String sql, Instant from, Instant to, Set<UUID> vms)

@@ -31,10 +31,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes samples to PostgreSQL in batches ({@link BatchStore}: COPY, idempotent keys) from a
  * bounded in-memory queue, on one thread with one pooled connection at a time; a second thread,
- * with its own connection, closes rollup minutes behind them ({@link Rollups}). While the database
- * is down the failed batch is kept and retried with backoff and new samples wait in the queue;
- * beyond the queue's bound the oldest are dropped, counted and logged. No sample within the bound
- * is lost.
+ * with its own connection, closes rollup minutes behind them ({@link Rollups}) from aggregates the
+ * writer keeps of what it stored ({@link MinuteAggregates}). The writer waits for the closer only
+ * when a batch holds samples of minutes already closed or being closed. While the database is down
+ * the failed batch is kept and retried with backoff and new samples wait in the queue; beyond the
+ * queue's bound the oldest are dropped, counted and logged. No sample within the bound is lost.
  */
 public final class SampleWriter implements SampleSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SampleWriter.class);
@@ -55,12 +56,18 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong expired = new AtomicLong();
+  private final MinuteAggregates aggregates;
+  private final AtomicLong minutesFromSamples = new AtomicLong();
+  private final AtomicLong minutesFromRaw = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean healthy = true;
   private final Timer writeTimer;
   private volatile List<Sample> pending = List.of(); // read by backlog() from other threads
   private Instant pendingOldest; // guarded by queue: the oldest sample of the batch being written
+  // guarded by queue: minutes before it are closed or being closed
+  private Instant closing = Instant.MIN;
+  private boolean watermarkKnown; // guarded by queue
   private final Thread closer;
   private volatile Instant rolledUpThrough = Instant.MIN;
   private Instant nextMaintenance = Instant.MIN;
@@ -81,6 +88,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
     this.batchSize = batchSize;
     this.closeDelay = closeDelay;
     this.clock = clock;
+    this.aggregates = new MinuteAggregates(clock.instant());
     this.thread = DaemonThreads.named("sample-writer").newThread(this::run);
     this.closer = DaemonThreads.named("rollup-closer").newThread(this::closeMinutes);
     this.writeTimer =
@@ -96,6 +104,14 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
         .register(meters);
     FunctionCounter.builder("novacron.samples.expired", expired, AtomicLong::get)
         .description("Samples outside the retention, never stored")
+        .register(meters);
+    FunctionCounter.builder("novacron.rollup.minutes", minutesFromSamples, AtomicLong::get)
+        .description("Minutes closed into the rollups, by where their rows came from")
+        .tag("source", "samples")
+        .register(meters);
+    FunctionCounter.builder("novacron.rollup.minutes", minutesFromRaw, AtomicLong::get)
+        .description("Minutes closed into the rollups, by where their rows came from")
+        .tag("source", "raw")
         .register(meters);
     Gauge.builder("novacron.samples.queue.depth", this, SampleWriter::backlog)
         .description("Samples waiting to be written")
@@ -255,16 +271,54 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
         }
       }
       Map<String, RunningVm> identities = Map.copyOf(unwrittenIdentities);
-      BatchStore.write(c, vms, hosts, identities.values());
-      // taken last: the closer may close minutes while this batch's rows were being copied; the
-      // lock waits for it to commit, and minutes it closed under this batch are recomputed here
-      Instant watermark = Rollups.lockWatermark(c, from, false);
-      Rollups.refreshLate(c, vms, watermark);
+      boolean allNew = BatchStore.write(c, vms, hosts, identities.values());
+      boolean late = hasSamplesBefore(vms, closingStart());
+      if (late) {
+        // the lock waits for a closing in progress to commit; the minutes it or an earlier one
+        // closed without this batch's rows are recomputed here, in the batch's transaction
+        Instant watermark = Rollups.lockWatermark(c, from, false);
+        Rollups.refreshLate(c, vms, watermark);
+        closingAtLeast(watermark);
+      }
       c.commit();
+      // still pending, so none of these minutes is being closed
+      if (allNew && !late) {
+        aggregates.add(vms);
+      } else {
+        aggregates.closeFromRaw(vms);
+      }
       expired.addAndGet(outsideRetention); // counted once, not again when a batch is retried
       identities.forEach(unwrittenIdentities::remove); // unless replaced meanwhile (VM moved)
     }
     writeTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Where closed or closing minutes end, as far as this writer knows; before its first batch it
+   * knows nothing (the database may hold a watermark from an earlier run).
+   */
+  private Instant closingStart() {
+    synchronized (queue) {
+      return watermarkKnown ? closing : Instant.MAX;
+    }
+  }
+
+  private void closingAtLeast(Instant minute) {
+    synchronized (queue) {
+      watermarkKnown = true;
+      if (minute.isAfter(closing)) {
+        closing = minute;
+      }
+    }
+  }
+
+  private static boolean hasSamplesBefore(List<VmSample> vms, Instant instant) {
+    for (VmSample s : vms) {
+      if (s.at().isBefore(instant)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -281,19 +335,38 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       try (Connection c = connections.connect()) {
         c.setAutoCommit(false);
         Instant from = partitions.firstKeptInstant(now);
+        Instant through = startClosing(now);
         Instant watermark = Rollups.lockWatermark(c, from, true);
-        Instant closed = Rollups.close(c, watermark, closeThrough(now));
+        aggregates.forgetBefore(watermark);
+        Rollups.Closing closed = Rollups.close(c, watermark, through, aggregates);
         c.commit();
+        aggregates.forgetBefore(closed.through());
+        minutesFromSamples.addAndGet(closed.fromSamples());
+        minutesFromRaw.addAndGet(closed.fromRaw());
         // once caught up (not while a backlog drains), the dashboard windows follow the rollups
-        if (closed.isAfter(watermark) && queued() < batchSize) {
-          WindowSummaries.refresh(c, closed);
+        if (closed.through().isAfter(watermark) && queued() < batchSize) {
+          WindowSummaries.refresh(c, closed.through());
           c.commit();
         }
-        rolledUpThrough = closed;
+        rolledUpThrough = closed.through();
       } catch (SQLException | RuntimeException e) {
         log.debug("Closing rollup minutes failed, will retry: {}", e.getMessage());
       }
       sleep(CLOSE_EVERY);
+    }
+  }
+
+  /**
+   * The minute to close through, published in the same step as it is chosen: a batch taken later
+   * with samples before it then waits for this closing and recomputes what it missed.
+   */
+  private Instant startClosing(Instant now) {
+    synchronized (queue) {
+      Instant through = closeThrough(now).truncatedTo(ChronoUnit.MINUTES);
+      if (through.isAfter(closing)) {
+        closing = through;
+      }
+      return through;
     }
   }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.novacron.operator.metrics.VmSample;
 import io.novacron.operator.testing.RestartablePostgres;
+import io.novacron.operator.testing.SettableClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -136,6 +137,49 @@ class SampleWriterIT {
     }
   }
 
+  @Test
+  void minutesClosedFromTheWritersAggregatesEqualTheAggregatesOfRawRows() throws Exception {
+    // the clock follows the samples, as it does live: minutes close from what the writer stored
+    SettableClock clock = new SettableClock(BASE.minusSeconds(30));
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    writer = writer(100_000, 13, clock, meters);
+    String[] vms = {VM, "00000000-0000-0000-0000-0000000000bb"};
+    for (int minute = 0; minute < 10; minute++) {
+      for (int second = 0; second < 60; second += 7) {
+        for (String vm : vms) {
+          writer.offer(usage(vm, BASE.plusSeconds(minute * 60L + second), minute * 7 + second));
+        }
+      }
+      Instant next = BASE.plus(Duration.ofMinutes(minute + 1));
+      clock.set(next);
+      await().atMost(Duration.ofSeconds(30)).until(() -> !writer.rolledUpThrough().isBefore(next));
+    }
+    // a late sample of a closed minute, and a closed minute sent again as a retry would
+    writer.offer(usage(VM, BASE.plusSeconds(3 * 60 + 30), 99));
+    for (int second = 0; second < 60; second += 7) {
+      writer.offer(usage(vms[1], BASE.plusSeconds(8 * 60 + second), 8 * 7 + second));
+    }
+    Instant end = BASE.plus(Duration.ofMinutes(11));
+    clock.set(end);
+    await().atMost(Duration.ofSeconds(30)).until(() -> writer.backlog() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !writer.rolledUpThrough().isBefore(end));
+
+    assertThat(count()).isEqualTo(10 * 9 * 2 + 1);
+    assertThat(meters.get("novacron.rollup.minutes").tag("source", "samples").functionCounter())
+        .satisfies(c -> assertThat(c.count()).as("minutes closed from aggregates").isPositive());
+    for (String unit : new String[] {"minute", "hour"}) {
+      String table = unit.equals("minute") ? "vm_rollup_1m" : "vm_rollup_1h";
+      assertThat(mismatches(table, unit)).as(table).isZero();
+    }
+  }
+
+  private static VmSample usage(String vm, Instant at, int seed) {
+    double cpu = (seed * 31 + vm.hashCode() & 0xffff) % 100 + 0.25;
+    Long memory = seed % 5 == 0 ? null : seed * 1000L; // guests without a balloon report none
+    return new VmSample(
+        vm, at, cpu, List.of(cpu), memory, null, seed % 13, seed % 17, 0, 0, seed % 19, seed % 23);
+  }
+
   /** Rollup rows that differ from the aggregate of the raw rows of their bucket. */
   private long mismatches(String table, String unit) throws Exception {
     StringBuilder raw =
@@ -174,6 +218,16 @@ class SampleWriterIT {
   }
 
   private SampleWriter writer(int capacity, int batch) {
+    // ahead of the samples (which reach two hours past the current hour), so that every minute
+    // they fall in can close
+    return writer(
+        capacity,
+        batch,
+        Clock.offset(Clock.systemUTC(), Duration.ofHours(3)),
+        new SimpleMeterRegistry());
+  }
+
+  private SampleWriter writer(int capacity, int batch, Clock clock, SimpleMeterRegistry meters) {
     return new SampleWriter(
             () -> db.dataSource().getConnection(),
             new PartitionMaintainer(7, 2),
@@ -181,10 +235,8 @@ class SampleWriterIT {
             capacity,
             batch,
             Duration.ZERO,
-            // ahead of the samples (which reach two hours past the current hour), so that every
-            // minute they fall in can close
-            Clock.offset(Clock.systemUTC(), Duration.ofHours(3)),
-            new SimpleMeterRegistry())
+            clock,
+            meters)
         .start();
   }
 
