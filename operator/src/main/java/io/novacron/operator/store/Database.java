@@ -40,6 +40,12 @@ public final class Database implements AutoCloseable {
                 .setDataDirectory(settings.dataDir().resolve("postgres"))
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(settings.dataDir().resolve("pg-runtime").toFile())
+                // the history must survive a host crash, not only a restart: zonky turns fsync
+                // off for throwaway test databases. Commits stay asynchronous (a crash may lose
+                // the last fraction of a second of samples, never corrupt the store).
+                .setServerConfig("fsync", "on")
+                // the sample writer's COPY fills the default 4 MB of WAL buffers in milliseconds
+                .setServerConfig("wal_buffers", "32MB")
                 .start();
         config.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
       } else {
