@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 final class MinuteAggregates {
   private final Instant coveredFrom;
-  private final ConcurrentSkipListMap<Instant, Map<UUID, MinuteAggregate>> minutes =
+  private final ConcurrentSkipListMap<Instant, Map<String, MinuteAggregate>> minutes =
       new ConcurrentSkipListMap<>();
   private final Set<Instant> fromRaw = ConcurrentHashMap.newKeySet();
 
@@ -35,10 +35,9 @@ final class MinuteAggregates {
   void add(List<VmSample> stored) {
     for (VmSample s : stored) {
       Instant minute = s.at().truncatedTo(ChronoUnit.MINUTES);
-      UUID vm = UUID.fromString(s.vmUid());
       minutes
           .computeIfAbsent(minute, m -> new ConcurrentHashMap<>())
-          .computeIfAbsent(vm, v -> new MinuteAggregate(v, minute))
+          .computeIfAbsent(s.vmUid(), vm -> new MinuteAggregate(UUID.fromString(vm), minute))
           .add(s);
     }
   }
@@ -57,7 +56,7 @@ final class MinuteAggregates {
 
   /** The aggregates of one minute (empty if no sample fell in it). */
   Collection<MinuteAggregate> of(Instant minute) {
-    Map<UUID, MinuteAggregate> vms = minutes.get(minute);
+    Map<String, MinuteAggregate> vms = minutes.get(minute);
     return vms == null ? List.of() : vms.values();
   }
 
