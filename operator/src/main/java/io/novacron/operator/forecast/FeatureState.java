@@ -1,0 +1,86 @@
+package io.novacron.operator.forecast;
+
+import java.time.Instant;
+
+/**
+ * The model's input for one series (one resource of one VM), kept up to date sample by sample in
+ * constant memory: exponentially weighted means over about 1 minute, 10 minutes and 1 hour, an
+ * exponentially weighted spread over 10 minutes, the last value and its last change, and the time
+ * of day. Nothing is recomputed from history. Values are percentages; features are fractions
+ * (percent / 100) so every series shares one scale.
+ */
+public final class FeatureState {
+  public static final int FEATURES = 10;
+  private static final double MINUTE = 60;
+  private static final double DAY = 86_400;
+
+  private final double alphaMinute;
+  private final double alphaTenMinutes;
+  private final double alphaHour;
+  private boolean started;
+  private double last;
+  private double previous;
+  private double meanMinute;
+  private double meanTenMinutes;
+  private double meanHour;
+  private double varianceTenMinutes;
+  private Instant at;
+
+  /** {@code stepSeconds}: the interval between samples, which sets each average's weight. */
+  public FeatureState(double stepSeconds) {
+    alphaMinute = alpha(stepSeconds, MINUTE);
+    alphaTenMinutes = alpha(stepSeconds, 10 * MINUTE);
+    alphaHour = alpha(stepSeconds, 60 * MINUTE);
+  }
+
+  private static double alpha(double step, double timeConstant) {
+    return 1 - Math.exp(-step / timeConstant);
+  }
+
+  /** Adds a sample; a missing value (NaN) leaves every feature as it was. */
+  public void add(Instant time, double percent) {
+    if (Double.isNaN(percent)) {
+      return;
+    }
+    double x = percent / 100;
+    at = time;
+    if (!started) {
+      started = true;
+      last = previous = meanMinute = meanTenMinutes = meanHour = x;
+      return;
+    }
+    previous = last;
+    last = x;
+    meanMinute += alphaMinute * (x - meanMinute);
+    double delta = x - meanTenMinutes;
+    meanTenMinutes += alphaTenMinutes * delta;
+    varianceTenMinutes =
+        (1 - alphaTenMinutes) * (varianceTenMinutes + alphaTenMinutes * delta * delta);
+    meanHour += alphaHour * (x - meanHour);
+  }
+
+  /** Whether any value has been seen. */
+  public boolean ready() {
+    return started;
+  }
+
+  /** The last value seen, in percent. */
+  public double lastPercent() {
+    return last * 100;
+  }
+
+  /** Writes the features into {@code into} at {@code offset}. */
+  public void features(float[] into, int offset) {
+    double dayAngle = 2 * Math.PI * (Math.floorMod(at.getEpochSecond(), (long) DAY) / DAY);
+    into[offset] = (float) last;
+    into[offset + 1] = (float) (last - previous);
+    into[offset + 2] = (float) (last - meanMinute);
+    into[offset + 3] = (float) (last - meanTenMinutes);
+    into[offset + 4] = (float) (last - meanHour);
+    into[offset + 5] = (float) (meanMinute - meanTenMinutes);
+    into[offset + 6] = (float) (meanTenMinutes - meanHour);
+    into[offset + 7] = (float) Math.sqrt(varianceTenMinutes);
+    into[offset + 8] = (float) Math.sin(dayAngle);
+    into[offset + 9] = (float) Math.cos(dayAngle);
+  }
+}

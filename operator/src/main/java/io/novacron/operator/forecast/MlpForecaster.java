@@ -1,0 +1,218 @@
+package io.novacron.operator.forecast;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * A multilayer perceptron (features → 128 → 64 → 32 → 1, ReLU) on DJL's PyTorch engine that
+ * predicts how much a series will change over the horizon, as a fraction of capacity. Trained with
+ * an L1 loss (the median change), because what we report and act on is the absolute error.
+ * Predictions run in batches: one forward pass for every series of a cycle.
+ */
+public final class MlpForecaster implements AutoCloseable {
+  private static final int[] HIDDEN = {128, 64, 32};
+
+  private final Model model;
+  private final Predictor<NDList, NDList> predictor;
+  private final Scaling scaling;
+
+  private MlpForecaster(Model model, Scaling scaling) {
+    this.model = model;
+    this.scaling = scaling;
+    this.predictor = model.newPredictor(new NoopTranslator());
+  }
+
+  /**
+   * Inputs and target standardised with the training set's mean and spread: the raw features are
+   * small differences of fractions (around 0.01), too small for the optimiser to move the first
+   * layer at a sane learning rate.
+   */
+  private record Scaling(float[] mean, float[] spread, float changeSpread) {
+    static Scaling of(TrainingSet rows) {
+      int n = rows.size();
+      float[] mean = new float[FeatureState.FEATURES];
+      float[] spread = new float[FeatureState.FEATURES];
+      for (float[] row : rows.features()) {
+        for (int j = 0; j < mean.length; j++) {
+          mean[j] += row[j] / n;
+        }
+      }
+      for (float[] row : rows.features()) {
+        for (int j = 0; j < mean.length; j++) {
+          spread[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / n;
+        }
+      }
+      for (int j = 0; j < spread.length; j++) {
+        spread[j] = (float) Math.max(1e-6, Math.sqrt(spread[j]));
+      }
+      double changeSquares = 0;
+      for (float c : rows.changes()) {
+        changeSquares += (double) c * c / n;
+      }
+      return new Scaling(mean, spread, (float) Math.max(1e-6, Math.sqrt(changeSquares)));
+    }
+
+    float[][] inputs(float[][] features) {
+      float[][] out = new float[features.length][mean.length];
+      for (int i = 0; i < features.length; i++) {
+        for (int j = 0; j < mean.length; j++) {
+          out[i][j] = (features[i][j] - mean[j]) / spread[j];
+        }
+      }
+      return out;
+    }
+
+    void write(DataOutputStream out) throws IOException {
+      for (int j = 0; j < mean.length; j++) {
+        out.writeFloat(mean[j]);
+        out.writeFloat(spread[j]);
+      }
+      out.writeFloat(changeSpread);
+    }
+
+    static Scaling read(DataInputStream in) throws IOException {
+      float[] mean = new float[FeatureState.FEATURES];
+      float[] spread = new float[FeatureState.FEATURES];
+      for (int j = 0; j < mean.length; j++) {
+        mean[j] = in.readFloat();
+        spread[j] = in.readFloat();
+      }
+      return new Scaling(mean, spread, in.readFloat());
+    }
+  }
+
+  /** Training rows: features (one row each) and the change to learn, as fractions. */
+  public record TrainingSet(float[][] features, float[] changes) {
+    public int size() {
+      return changes.length;
+    }
+  }
+
+  /** How long to train: passes over the data, rows per step, Adam's learning rate, seed. */
+  public record Plan(int epochs, int batchSize, float learningRate, long seed) {
+    public static Plan standard() {
+      return new Plan(4, 256, 1e-3f, 42);
+    }
+  }
+
+  public static MlpForecaster train(TrainingSet rows, Plan plan) {
+    Model model = newModel();
+    Scaling scaling = Scaling.of(rows);
+    try {
+      ai.djl.engine.Engine.getInstance().setRandomSeed((int) plan.seed());
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.l1Loss())
+              .optOptimizer(
+                  Optimizer.adam()
+                      .optLearningRateTracker(Tracker.fixed(plan.learningRate()))
+                      .build());
+      try (Trainer trainer = model.newTrainer(config)) {
+        trainer.initialize(new Shape(plan.batchSize(), FeatureState.FEATURES));
+        NDManager manager = trainer.getManager();
+        NDArray x = manager.create(scaling.inputs(rows.features()));
+        NDArray y =
+            manager.create(rows.changes()).div(scaling.changeSpread()).reshape(rows.size(), 1);
+        ArrayDataset data =
+            new ArrayDataset.Builder()
+                .setData(x)
+                .optLabels(y)
+                .setSampling(plan.batchSize(), true)
+                .build();
+        EasyTrain.fit(trainer, plan.epochs(), data, null);
+      }
+      return new MlpForecaster(model, scaling);
+    } catch (IOException | TranslateException e) {
+      model.close();
+      throw new IllegalStateException("training the forecast model failed: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** A model from {@link #parameters()} of an earlier one. */
+  public static MlpForecaster load(byte[] parameters) {
+    Model model = newModel();
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
+      Scaling scaling = Scaling.read(in);
+      model.getBlock().initialize(model.getNDManager(), model.getDataType(), inputShape(1));
+      model.getBlock().loadParameters(model.getNDManager(), in);
+      return new MlpForecaster(model, scaling);
+    } catch (IOException | ai.djl.MalformedModelException e) {
+      model.close();
+      throw new IllegalArgumentException("not a forecast model: " + e.getMessage(), e);
+    }
+  }
+
+  private static Model newModel() {
+    SequentialBlock block = new SequentialBlock();
+    for (int units : HIDDEN) {
+      block.add(Linear.builder().setUnits(units).build()).add(Activation::relu);
+    }
+    block.add(Linear.builder().setUnits(1).build());
+    Model model = Model.newInstance("novacron-forecast", "PyTorch");
+    model.setBlock(block);
+    return model;
+  }
+
+  private static Shape inputShape(int rows) {
+    return new Shape(rows, FeatureState.FEATURES);
+  }
+
+  /** The predicted change of every row, as a fraction of capacity, in one forward pass. */
+  public float[] predict(float[][] features) {
+    if (features.length == 0) {
+      return new float[0];
+    }
+    try (NDManager batch = model.getNDManager().newSubManager()) {
+      NDList out = predictor.predict(new NDList(batch.create(scaling.inputs(features))));
+      float[] changes = out.singletonOrThrow().toFloatArray();
+      for (int i = 0; i < changes.length; i++) {
+        changes[i] *= scaling.changeSpread();
+      }
+      return changes;
+    } catch (TranslateException e) {
+      throw new IllegalStateException("forecast failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The trained weights, to store and {@link #load} later. */
+  public byte[] parameters() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      scaling.write(out);
+      model.getBlock().saveParameters(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  public void close() {
+    predictor.close();
+    model.close();
+  }
+}

@@ -1,0 +1,96 @@
+package io.novacron.operator.forecast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The real model on DJL's PyTorch CPU engine (native library from the Maven artifact). */
+class MlpForecasterTest {
+  private static final int STEP = 10;
+  private static final int HORIZON = 30; // 5 minutes of 10-second steps
+
+  @BeforeAll
+  static void engine() {
+    DjlSetup.configure(Path.of("target/djl"));
+  }
+
+  /**
+   * A series that returns towards 50 % after random shocks: the best forecast is the current value
+   * pulled part of the way back, which the last value cannot know and the model can learn.
+   */
+  private static double[] meanReverting(long seed, int n) {
+    Random random = new Random(seed);
+    double[] v = new double[n];
+    double x = 50;
+    for (int t = 0; t < n; t++) {
+      x += 0.05 * (50 - x) + random.nextGaussian() * 3;
+      v[t] = Math.max(0, Math.min(100, x));
+    }
+    return v;
+  }
+
+  private static float[][] featuresOf(double[] v) {
+    FeatureState state = new FeatureState(STEP);
+    float[][] out = new float[v.length][FeatureState.FEATURES];
+    for (int t = 0; t < v.length; t++) {
+      state.add(Instant.EPOCH.plusSeconds((long) t * STEP), v[t]);
+      state.features(out[t], 0);
+    }
+    return out;
+  }
+
+  private static MlpForecaster.TrainingSet trainingSet(double[] v, float[][] f) {
+    int n = v.length - HORIZON;
+    float[][] x = new float[n][];
+    float[] y = new float[n];
+    for (int t = 0; t < n; t++) {
+      x[t] = f[t];
+      y[t] = (float) ((v[t + HORIZON] - v[t]) / 100);
+    }
+    return new MlpForecaster.TrainingSet(x, y);
+  }
+
+  @Test
+  void learnsWhatTheLastValueCannotKnowAndPredictsInOneBatch() {
+    double[] train = meanReverting(1, 20_000);
+    double[] test = meanReverting(2, 5_000);
+    float[][] testFeatures = featuresOf(test);
+    try (MlpForecaster model =
+        MlpForecaster.train(trainingSet(train, featuresOf(train)), MlpForecaster.Plan.standard())) {
+      float[] changes = model.predict(testFeatures);
+      assertThat(changes).hasSize(test.length);
+      ForecastError modelError = new ForecastError();
+      ForecastError lastValueError = new ForecastError();
+      for (int t = 0; t + HORIZON < test.length; t++) {
+        modelError.add(test[t] + 100 * changes[t], test[t + HORIZON]);
+        lastValueError.add(test[t], test[t + HORIZON]);
+      }
+      assertThat(modelError.meanAbsoluteError())
+          .isLessThan(0.9 * lastValueError.meanAbsoluteError());
+    }
+  }
+
+  @Test
+  void storedParametersGiveTheSameForecasts() {
+    double[] train = meanReverting(3, 3_000);
+    float[][] features = featuresOf(train);
+    try (MlpForecaster model =
+            MlpForecaster.train(trainingSet(train, features), MlpForecaster.Plan.standard());
+        MlpForecaster loaded = MlpForecaster.load(model.parameters())) {
+      assertThat(loaded.predict(features)).containsExactly(model.predict(features));
+      assertThat(model.predict(new float[0][])).isEmpty();
+    }
+  }
+
+  @Test
+  void bytesThatAreNotAModelAreRefused() {
+    assertThatThrownBy(() -> MlpForecaster.load(new byte[] {1, 2, 3}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a forecast model");
+  }
+}
