@@ -11,6 +11,10 @@ import java.time.Instant;
  */
 public final class FeatureState {
   public static final int FEATURES = 10;
+
+  /** Index of the time of day's sine; its cosine follows. */
+  public static final int TIME_OF_DAY = 8;
+
   private static final double MINUTE = 60;
   private static final double DAY = 86_400;
 
@@ -80,7 +84,7 @@ public final class FeatureState {
     into[offset + 5] = (float) (meanMinute - meanTenMinutes);
     into[offset + 6] = (float) (meanTenMinutes - meanHour);
     into[offset + 7] = (float) Math.sqrt(varianceTenMinutes);
-    into[offset + 8] = (float) Math.sin(dayAngle);
-    into[offset + 9] = (float) Math.cos(dayAngle);
+    into[offset + TIME_OF_DAY] = (float) Math.sin(dayAngle);
+    into[offset + TIME_OF_DAY + 1] = (float) Math.cos(dayAngle);
   }
 }

@@ -50,6 +50,8 @@ public final class MlpForecaster implements AutoCloseable {
    * layer at a sane learning rate.
    */
   private record Scaling(float[] mean, float[] spread, float changeSpread) {
+    private static final float CONSTANT = 1e-6f;
+
     static Scaling of(TrainingSet rows) {
       int n = rows.size();
       float[] mean = new float[FeatureState.FEATURES];
@@ -65,7 +67,7 @@ public final class MlpForecaster implements AutoCloseable {
         }
       }
       for (int j = 0; j < spread.length; j++) {
-        spread[j] = (float) Math.max(1e-6, Math.sqrt(spread[j]));
+        spread[j] = (float) Math.max(CONSTANT, Math.sqrt(spread[j]));
       }
       double changeSquares = 0;
       for (float c : rows.changes()) {
@@ -74,11 +76,15 @@ public final class MlpForecaster implements AutoCloseable {
       return new Scaling(mean, spread, (float) Math.max(1e-6, Math.sqrt(changeSquares)));
     }
 
+    /**
+     * A feature that never varied in training (such as the time of day when trained on less than a
+     * day) carries nothing the model learned: it enters as 0 whatever its value now.
+     */
     float[][] inputs(float[][] features) {
       float[][] out = new float[features.length][mean.length];
       for (int i = 0; i < features.length; i++) {
         for (int j = 0; j < mean.length; j++) {
-          out[i][j] = (features[i][j] - mean[j]) / spread[j];
+          out[i][j] = spread[j] <= CONSTANT ? 0 : (features[i][j] - mean[j]) / spread[j];
         }
       }
       return out;

@@ -1,0 +1,166 @@
+package io.novacron.operator.forecast;
+
+import io.novacron.operator.metrics.RunningVms.RunningVm;
+import io.novacron.operator.metrics.SampleSink;
+import io.novacron.operator.metrics.VmSample;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keeps every running VM's features up to date as samples arrive (CPU and memory, constant memory
+ * per VM) and forecasts all VMs at once: one batched forward pass per resource when the trained
+ * model serves, otherwise the baseline that did best on the model's validation window (shadow
+ * mode), or the last value before any model was trained.
+ */
+public final class Forecaster implements SampleSink, AutoCloseable {
+  private final double stepSeconds;
+  private final Duration horizon;
+  private final Map<String, VmState> states = new ConcurrentHashMap<>();
+  private final Map<Resource, Serving> serving = new EnumMap<>(Resource.class);
+
+  public Forecaster(Duration step, Duration horizon) {
+    this.stepSeconds = step.toMillis() / 1000.0;
+    this.horizon = horizon;
+  }
+
+  /** One resource's forecast: value, which predictor made it and its validation error. */
+  public record Prediction(double percent, String predictor, Double expectedErrorPercent) {}
+
+  public record VmForecast(
+      RunningVm vm, Duration horizon, Prediction cpu, Prediction memory, Long memoryAvailable) {}
+
+  private static final class VmState {
+    volatile RunningVm vm;
+    final FeatureState cpu;
+    final FeatureState memory;
+    Long memoryAvailable;
+
+    VmState(RunningVm vm, double stepSeconds) {
+      this.vm = vm;
+      this.cpu = new FeatureState(stepSeconds);
+      this.memory = new FeatureState(stepSeconds);
+    }
+  }
+
+  /** What serves one resource: a trained model that beat its baseline, or that baseline. */
+  private record Serving(TrainedModel trained, MlpForecaster model) {
+    String predictor() {
+      return model != null ? "model v" + trained.version() : trained.baseline();
+    }
+
+    double expectedError() {
+      return model != null
+          ? trained.model().meanAbsoluteError()
+          : trained.baselineScore().meanAbsoluteError();
+    }
+  }
+
+  @Override
+  public void accept(RunningVm vm, VmSample sample) {
+    VmState state = states.computeIfAbsent(vm.uid(), uid -> new VmState(vm, stepSeconds));
+    synchronized (state) {
+      state.vm = vm;
+      state.cpu.add(sample.at(), sample.cpuPercent());
+      Long used = sample.memoryUsedBytes();
+      Long available = sample.memoryAvailableBytes();
+      boolean known = used != null && available != null && available > 0;
+      state.memory.add(sample.at(), known ? 100.0 * used / available : Double.NaN);
+      if (known) {
+        state.memoryAvailable = available;
+      }
+    }
+  }
+
+  @Override
+  public void retainOnly(Set<String> runningVmUids) {
+    states.keySet().retainAll(runningVmUids);
+  }
+
+  /** Serves this training run's result for its resource from now on. */
+  public void serve(TrainedModel trained) {
+    MlpForecaster model = trained.modelServes() ? MlpForecaster.load(trained.parameters()) : null;
+    Serving previous;
+    synchronized (serving) {
+      previous = serving.put(trained.resource(), new Serving(trained, model));
+    }
+    if (previous != null && previous.model() != null) {
+      previous.model().close();
+    }
+  }
+
+  /** Forecasts every VM that has been sampled at least once. */
+  public List<VmForecast> forecastAll() {
+    List<VmState> ready = new ArrayList<>();
+    List<float[]> cpuFeatures = new ArrayList<>();
+    List<float[]> memoryFeatures = new ArrayList<>();
+    List<Long> available = new ArrayList<>();
+    for (VmState s : states.values()) {
+      synchronized (s) {
+        if (!s.cpu.ready()) {
+          continue;
+        }
+        ready.add(s);
+        cpuFeatures.add(features(s.cpu));
+        memoryFeatures.add(s.memory.ready() ? features(s.memory) : null);
+        available.add(s.memoryAvailable);
+      }
+    }
+    synchronized (serving) {
+      List<Prediction> cpu = predict(Resource.CPU, cpuFeatures);
+      List<Prediction> memory = predict(Resource.MEMORY, memoryFeatures);
+      List<VmForecast> out = new ArrayList<>(ready.size());
+      for (int i = 0; i < ready.size(); i++) {
+        out.add(
+            new VmForecast(ready.get(i).vm, horizon, cpu.get(i), memory.get(i), available.get(i)));
+      }
+      return out;
+    }
+  }
+
+  private static float[] features(FeatureState state) {
+    float[] f = new float[FeatureState.FEATURES];
+    state.features(f, 0);
+    return f;
+  }
+
+  /** Rows may be null (no value seen yet): their prediction is null. */
+  private List<Prediction> predict(Resource resource, List<float[]> rows) {
+    Serving s = serving.get(resource);
+    List<float[]> present = rows.stream().filter(r -> r != null).toList();
+    float[] changes =
+        s != null && s.model() != null ? s.model().predict(present.toArray(float[][]::new)) : null;
+    int baseline = s == null ? 0 : OnlineBaselines.NAMES.indexOf(s.trained().baseline());
+    List<Prediction> out = new ArrayList<>(rows.size());
+    int k = 0;
+    for (float[] row : rows) {
+      if (row == null) {
+        out.add(null);
+        continue;
+      }
+      double percent =
+          changes != null
+              ? 100 * (row[0] + changes[k])
+              : OnlineBaselines.forecast(Math.max(0, baseline), row);
+      k++;
+      out.add(
+          new Prediction(
+              Math.max(0, Math.min(100, percent)),
+              s == null ? OnlineBaselines.NAMES.get(0) : s.predictor(),
+              s == null ? null : s.expectedError()));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    synchronized (serving) {
+      serving.values().stream().filter(s -> s.model() != null).forEach(s -> s.model().close());
+      serving.clear();
+    }
+  }
+}

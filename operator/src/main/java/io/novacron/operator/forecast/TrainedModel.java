@@ -1,0 +1,46 @@
+package io.novacron.operator.forecast;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A trained model and how it did against the best online baseline on the most recent validation
+ * window; it serves only while it beats that baseline.
+ */
+public record TrainedModel(
+    long version,
+    Resource resource,
+    Duration horizon,
+    Instant trainedAt,
+    int trainingRows,
+    int validationRows,
+    Score model,
+    String baseline,
+    Score baselineScore,
+    byte[] parameters) {
+
+  /** Errors on the validation window: MAE in percentage points and 1 − WAPE. */
+  public record Score(double meanAbsoluteError, double oneMinusWape) {
+    static Score of(ForecastError e) {
+      return new Score(e.meanAbsoluteError(), e.oneMinusWape());
+    }
+  }
+
+  public boolean modelServes() {
+    return model.meanAbsoluteError() < baselineScore.meanAbsoluteError();
+  }
+
+  public TrainedModel withVersion(long stored) {
+    return new TrainedModel(
+        stored,
+        resource,
+        horizon,
+        trainedAt,
+        trainingRows,
+        validationRows,
+        model,
+        baseline,
+        baselineScore,
+        parameters);
+  }
+}

@@ -1,0 +1,182 @@
+package io.novacron.operator.forecast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.novacron.operator.metrics.RunningVms.RunningVm;
+import io.novacron.operator.metrics.VmSample;
+import io.novacron.operator.store.Database;
+import io.novacron.operator.store.DatabaseSettings;
+import io.novacron.operator.store.PartitionMaintainer;
+import io.novacron.operator.store.RollupRetention;
+import io.novacron.operator.store.SampleWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Training from the real store: six hours of samples of 20 VMs written through the sample writer
+ * into an embedded PostgreSQL, models trained and validated from them, stored, read back as a
+ * restarted operator would, and served by the live forecaster in one batch.
+ */
+class ForecastIT {
+  private static final Duration STEP = Duration.ofSeconds(10);
+  private static final Duration HORIZON = Duration.ofMinutes(5);
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  private static final int VMS = 20;
+
+  private Database db;
+  private SampleWriter writer;
+
+  @BeforeAll
+  static void engine() {
+    DjlSetup.configure(Path.of("target/djl"));
+  }
+
+  @BeforeEach
+  void start() throws IOException {
+    Path dir = Path.of("target/forecast-it").toAbsolutePath();
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    db = Database.open(new DatabaseSettings(null, null, null, dir));
+    writer =
+        new SampleWriter(
+                () -> db.dataSource().getConnection(),
+                new PartitionMaintainer(7, 2),
+                new RollupRetention(Duration.ofDays(30), Duration.ofDays(365)),
+                1_000_000,
+                50_000,
+                Duration.ofSeconds(25),
+                Clock.systemUTC(),
+                new SimpleMeterRegistry())
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (writer != null) {
+      writer.close(Duration.ZERO);
+    }
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  /**
+   * CPU that swings around its own level with a 30-minute period plus noise: where it will be in 5
+   * minutes follows from where it is heading, which the model can learn and the baselines (last
+   * value, averages) cannot. Memory creeps up slowly.
+   */
+  private static List<VmSample> history(RunningVm vm, int seed, Duration span) {
+    Random random = new Random(seed);
+    double level = 30 + 2 * seed;
+    List<VmSample> out = new ArrayList<>();
+    Instant from = NOW.minus(span);
+    for (Instant at = from; at.isBefore(NOW); at = at.plus(STEP)) {
+      double phase = 2 * Math.PI * (at.getEpochSecond() + 97L * seed) / 1800.0;
+      double cpu = level + 20 * Math.sin(phase) + random.nextGaussian() * 2;
+      long used = (long) ((0.3 + 0.4 * Duration.between(from, at).toSeconds() / 21_600.0) * 4e9);
+      out.add(
+          new VmSample(vm.uid(), at, cpu, List.of(cpu), used, 4_000_000_000L, 0, 0, 0, 0, 0, 0));
+    }
+    return out;
+  }
+
+  private static RunningVm vm(int i) {
+    return new RunningVm(new UUID(0xf0, i).toString(), "team-a", "vm-" + i, "pool", "h1", "test");
+  }
+
+  private void store(Duration span, Forecaster forecaster) {
+    long total = 0;
+    for (int i = 0; i < VMS; i++) {
+      RunningVm vm = vm(i);
+      for (VmSample s : history(vm, i, span)) {
+        writer.accept(vm, s);
+        forecaster.accept(vm, s);
+        total++;
+      }
+    }
+    long expected = total;
+    await().atMost(Duration.ofSeconds(60)).until(() -> writer.written() == expected);
+  }
+
+  @Test
+  void trainsFromTheStoreStoresTheModelAndServesEveryVmInOneBatch() throws Exception {
+    ModelTrainer trainer =
+        new ModelTrainer(STEP, HORIZON, Duration.ofHours(6), 100, MlpForecaster.Plan.standard());
+    try (Forecaster forecaster = new Forecaster(STEP, HORIZON)) {
+      store(Duration.ofHours(6), forecaster);
+      List<TrainedModel> stored = new ArrayList<>();
+      try (Connection c = db.dataSource().getConnection()) {
+        for (TrainedModel m : trainer.train(c, NOW)) {
+          stored.add(ForecastModels.save(c, m));
+        }
+      }
+      assertThat(stored)
+          .extracting(TrainedModel::resource)
+          .containsExactly(Resource.CPU, Resource.MEMORY);
+      TrainedModel cpu = stored.get(0);
+      assertThat(cpu.trainingRows()).isGreaterThan(10_000);
+      assertThat(cpu.validationRows()).isGreaterThan(1_000);
+      // CPU with a learnable swing: the model must beat every baseline it was checked against
+      assertThat(cpu.modelServes()).isTrue();
+      assertThat(cpu.model().meanAbsoluteError()).isPositive();
+
+      // as a restarted operator: the newest model comes back from the database, weights and all
+      try (Connection c = db.dataSource().getConnection()) {
+        TrainedModel reloaded = ForecastModels.newest(c, Resource.CPU, HORIZON).orElseThrow();
+        assertThat(reloaded.version()).isEqualTo(cpu.version());
+        assertThat(reloaded.parameters()).isEqualTo(cpu.parameters());
+        assertThat(reloaded.baseline()).isEqualTo(cpu.baseline());
+        assertThat(reloaded.model()).isEqualTo(cpu.model());
+        forecaster.serve(reloaded);
+        forecaster.serve(ForecastModels.newest(c, Resource.MEMORY, HORIZON).orElseThrow());
+      }
+      List<Forecaster.VmForecast> forecasts = forecaster.forecastAll();
+      assertThat(forecasts).hasSize(VMS);
+      for (Forecaster.VmForecast f : forecasts) {
+        assertThat(f.cpu().predictor()).isEqualTo("model v" + cpu.version());
+        assertThat(f.cpu().percent()).isBetween(0.0, 100.0);
+        assertThat(f.cpu().expectedErrorPercent()).isEqualTo(cpu.model().meanAbsoluteError());
+        assertThat(f.memory()).isNotNull();
+        assertThat(f.memoryAvailable()).isEqualTo(4_000_000_000L);
+      }
+    }
+  }
+
+  @Test
+  void tooLittleHistoryTrainsNothingAndTheLastValueServes() throws Exception {
+    ModelTrainer trainer =
+        new ModelTrainer(STEP, HORIZON, Duration.ofHours(6), 100, MlpForecaster.Plan.standard());
+    try (Forecaster forecaster = new Forecaster(STEP, HORIZON)) {
+      store(Duration.ofMinutes(10), forecaster);
+      try (Connection c = db.dataSource().getConnection()) {
+        assertThat(trainer.train(c, NOW)).isEmpty();
+        assertThat(ForecastModels.newest(c, Resource.CPU, HORIZON)).isEmpty();
+      }
+      List<Forecaster.VmForecast> forecasts = forecaster.forecastAll();
+      assertThat(forecasts).hasSize(VMS);
+      assertThat(forecasts)
+          .allSatisfy(f -> assertThat(f.cpu().predictor()).isEqualTo("last value"));
+    }
+  }
+}
