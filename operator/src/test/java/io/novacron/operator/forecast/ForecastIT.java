@@ -41,6 +41,8 @@ class ForecastIT {
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
   private static final int VMS = 20;
 
+  private final ModelTrainer trainer =
+      new ModelTrainer(STEP, HORIZON, Duration.ofHours(6), 100, MlpForecaster.Plan.standard());
   private Database db;
   private SampleWriter writer;
 
@@ -121,8 +123,6 @@ class ForecastIT {
 
   @Test
   void trainsFromTheStoreStoresTheModelAndServesEveryVmInOneBatch() throws Exception {
-    ModelTrainer trainer =
-        new ModelTrainer(STEP, HORIZON, Duration.ofHours(6), 100, MlpForecaster.Plan.standard());
     try (Forecaster forecaster = new Forecaster(STEP, HORIZON)) {
       store(Duration.ofHours(6), forecaster);
       List<TrainedModel> stored = new ArrayList<>();
@@ -165,8 +165,6 @@ class ForecastIT {
 
   @Test
   void tooLittleHistoryTrainsNothingAndTheLastValueServes() throws Exception {
-    ModelTrainer trainer =
-        new ModelTrainer(STEP, HORIZON, Duration.ofHours(6), 100, MlpForecaster.Plan.standard());
     try (Forecaster forecaster = new Forecaster(STEP, HORIZON)) {
       store(Duration.ofMinutes(10), forecaster);
       try (Connection c = db.dataSource().getConnection()) {
