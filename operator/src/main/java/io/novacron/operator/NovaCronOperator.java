@@ -10,6 +10,12 @@ import io.novacron.operator.api.ApiServer;
 import io.novacron.operator.config.OperatorConfig;
 import io.novacron.operator.domain.DomainSettings;
 import io.novacron.operator.domain.DomainXmlRenderer;
+import io.novacron.operator.forecast.DjlSetup;
+import io.novacron.operator.forecast.ForecastPublisher;
+import io.novacron.operator.forecast.ForecastService;
+import io.novacron.operator.forecast.Forecaster;
+import io.novacron.operator.forecast.MlpForecaster;
+import io.novacron.operator.forecast.ModelTrainer;
 import io.novacron.operator.history.MetricHistory;
 import io.novacron.operator.history.Retention;
 import io.novacron.operator.kube.ConditionWriter;
@@ -31,6 +37,7 @@ import io.novacron.operator.vm.DomainLifecycle;
 import io.novacron.operator.vm.VirtualMachineReconciler;
 import io.novacron.operator.vm.VmPlacement;
 import io.novacron.operator.vm.VmStatusRecorder;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -46,12 +53,16 @@ public final class NovaCronOperator implements AutoCloseable {
   private static final int PARTITION_DAYS_AHEAD = 3;
   private static final int SAMPLE_BATCH = 50_000;
 
+  /** VMs whose history one training run reads: enough variety, bounded work. */
+  private static final int FORECAST_TRAINING_VMS = 500;
+
   private final Operator operator;
   private final HostConnections hosts;
   private final ExecutorService probeExecutor;
   private final Collector collector;
   private final LazyDatabase database;
   private final SampleWriter sampleWriter;
+  private final ForecastService forecasts;
   private final PrometheusMeterRegistry meters;
   private final ApiServer api;
   private final String httpHost;
@@ -93,6 +104,11 @@ public final class NovaCronOperator implements AutoCloseable {
             rollupCloseDelay(config.get(OperatorConfig.SAMPLE_INTERVAL)),
             clock,
             meters);
+    Forecaster forecaster =
+        new Forecaster(
+            config.get(OperatorConfig.SAMPLE_INTERVAL),
+            config.get(OperatorConfig.FORECAST_HORIZON));
+    this.forecasts = createForecastService(client, config, forecaster, clock);
     RunningVms running = new RunningVms();
     KnownHosts knownHosts =
         new KnownHosts(config.get(OperatorConfig.POOL_POLL_INTERVAL).multipliedBy(3), clock);
@@ -104,6 +120,7 @@ public final class NovaCronOperator implements AutoCloseable {
             List.of(
                 new UsagePublisher(client, config.get(OperatorConfig.USAGE_REFRESH)),
                 sampleWriter,
+                forecaster,
                 new CollectedSamples(meters)),
             config.get(OperatorConfig.SAMPLE_INTERVAL),
             clock,
@@ -155,6 +172,41 @@ public final class NovaCronOperator implements AutoCloseable {
     return sampleInterval.multipliedBy(2).plusSeconds(5);
   }
 
+  private ForecastService createForecastService(
+      KubernetesClient client, OperatorConfig config, Forecaster forecaster, Clock clock) {
+    Duration step = config.get(OperatorConfig.SAMPLE_INTERVAL);
+    Duration horizon = config.get(OperatorConfig.FORECAST_HORIZON);
+    if (horizon.compareTo(step) < 0) {
+      throw new IllegalArgumentException(
+          "NOVACRON_FORECAST_HORIZON ("
+              + horizon
+              + ") must be at least NOVACRON_SAMPLE_INTERVAL ("
+              + step
+              + ")");
+    }
+    for (var option :
+        List.of(OperatorConfig.FORECAST_INTERVAL, OperatorConfig.FORECAST_RETRAIN_INTERVAL)) {
+      if (config.get(option).isZero()) {
+        throw new IllegalArgumentException(option.key() + " must be longer than zero");
+      }
+    }
+    DjlSetup.configure(Path.of(config.get(OperatorConfig.DATA_DIR)).resolve("djl"));
+    return new ForecastService(
+        database,
+        forecaster,
+        new ModelTrainer(
+            step,
+            horizon,
+            config.get(OperatorConfig.FORECAST_HISTORY),
+            FORECAST_TRAINING_VMS,
+            MlpForecaster.Plan.standard()),
+        new ForecastPublisher(client, clock),
+        horizon,
+        config.get(OperatorConfig.FORECAST_INTERVAL),
+        config.get(OperatorConfig.FORECAST_RETRAIN_INTERVAL),
+        clock);
+  }
+
   private ApiServer createApi(OperatorConfig config, int queueCapacity, Clock clock) {
     return new ApiServer(
         new MetricHistory(
@@ -175,6 +227,7 @@ public final class NovaCronOperator implements AutoCloseable {
     op.operator.start();
     op.sampleWriter.start();
     op.collector.start();
+    op.forecasts.start();
     op.boundPort = op.api.start(op.httpHost, op.httpPort);
     log.info("NovaCron operator started");
     return op;
@@ -183,6 +236,7 @@ public final class NovaCronOperator implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+    forecasts.close();
     collector.close();
     operator.stop();
     sampleWriter.close();

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -52,14 +54,21 @@ public final class EvaluateTraces {
     System.out.println(
         "Cells: MAE (percentage points) / 1 - WAPE / 4-bucket accuracy. * = model beats the best"
             + " baseline (lowest MAE).");
+    Map<String, int[]> wins = new LinkedHashMap<>();
     for (Resource resource : Resource.values()) {
       for (int minutes : HORIZON_MINUTES) {
-        evaluate(traces, resource, minutes);
+        evaluate(traces, resource, minutes, wins);
       }
     }
+    System.out.printf("%nModel beats the best baseline (MAE) / model 1 - WAPE >= 90 %%:%n");
+    wins.forEach(
+        (key, w) ->
+            System.out.printf(
+                "  %-22s %d of %d timelines / %d of %d%n", key, w[0], w[2], w[1], w[2]));
   }
 
-  private static void evaluate(List<Trace> traces, Resource resource, int minutes) {
+  private static void evaluate(
+      List<Trace> traces, Resource resource, int minutes, Map<String, int[]> wins) {
     List<Trace> usable = new ArrayList<>();
     for (Trace t : traces) {
       int seconds = minutes * 60;
@@ -112,13 +121,19 @@ public final class EvaluateTraces {
       System.out.printf(
           "  %-18s %-22s %-22s %-30s %-30s %-22s%n",
           "timeline", "model", "last value", "moving average", "EWMA", "seasonal naive (1 day)");
+      int[] tally = wins.computeIfAbsent(resource + ", " + minutes + " min", k -> new int[3]);
       for (int i = 0; i < usable.size(); i++) {
-        printRow(usable.get(i), resource, minutes, features.get(i), model);
+        RowResult row = printRow(usable.get(i), resource, minutes, features.get(i), model);
+        tally[0] += row.beatsBestBaseline() ? 1 : 0;
+        tally[1] += row.modelOneMinusWape() >= 0.9 ? 1 : 0;
+        tally[2]++;
       }
     }
   }
 
-  private static void printRow(
+  private record RowResult(boolean beatsBestBaseline, double modelOneMinusWape) {}
+
+  private static RowResult printRow(
       Trace trace, Resource resource, int minutes, float[][] f, MlpForecaster model) {
     double[] v = trace.percent().get(resource);
     int step = trace.stepSeconds();
@@ -181,6 +196,7 @@ public final class EvaluateTraces {
         cell(maError) + " (" + movingAverage.name() + ")",
         cell(ewmaError) + " (" + ewma.name() + ")",
         seasonalError == null || seasonalError.count() == 0 ? "n/a" : cell(seasonalError));
+    return new RowResult(modelError.meanAbsoluteError() < bestBaseline, modelError.oneMinusWape());
   }
 
   /** Origins before one hour of history are skipped: the slow averages are not settled yet. */

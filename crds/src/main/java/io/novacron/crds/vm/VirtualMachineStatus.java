@@ -101,7 +101,20 @@ public class VirtualMachineStatus {
     public List<Long> memoryBytes = new ArrayList<>();
     public Long horizonSeconds;
     public Long stepSeconds;
+
+    @JsonPropertyDescription(
+        "What made the CPU forecast: \"model\" (the trained network, while it beats every"
+            + " baseline on its validation window) or the baseline that did best there.")
+    public String predictor;
+
+    @JsonPropertyDescription("Version of the trained model the predictor was validated with.")
     public String modelVersion;
+
+    @JsonPropertyDescription(
+        "The predictor's mean absolute CPU error on its validation window, in percentage points:"
+            + " expect the actual value within about this much of the forecast.")
+    public Double cpuErrorPercent;
+
     public String generatedAt;
   }
 

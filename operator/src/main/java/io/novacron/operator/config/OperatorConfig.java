@@ -158,6 +158,32 @@ public final class OperatorConfig {
           "8080",
           "Port of the HTTP API; 0 picks a free one (logged at start).",
           OperatorConfig::parsePort);
+  public static final Option<Duration> FORECAST_HORIZON =
+      new Option<>(
+          "NOVACRON_FORECAST_HORIZON",
+          "5m",
+          "How far ahead each VM's CPU and memory are forecast (status.forecast).",
+          Durations::parse);
+  public static final Option<Duration> FORECAST_INTERVAL =
+      new Option<>(
+          "NOVACRON_FORECAST_INTERVAL",
+          "60s",
+          "How often every VM is forecast (one batch); status.forecast is written when the forecast"
+              + " moves by 5 points or the predictor changes, else at most every 5 minutes.",
+          Durations::parse);
+  public static final Option<Duration> FORECAST_RETRAIN_INTERVAL =
+      new Option<>(
+          "NOVACRON_FORECAST_RETRAIN_INTERVAL",
+          "6h",
+          "How often the forecast model is retrained from the metric history, in the background.",
+          Durations::parse);
+  public static final Option<Duration> FORECAST_HISTORY =
+      new Option<>(
+          "NOVACRON_FORECAST_HISTORY",
+          "2d",
+          "How much raw history (of up to 500 VMs) each training run learns from; the newest 20 %"
+              + " is held out to decide whether the model or a baseline serves.",
+          Durations::parse);
   public static final Option<Integer> RECONCILE_THREADS =
       new Option<>(
           "NOVACRON_RECONCILE_THREADS",
@@ -189,6 +215,10 @@ public final class OperatorConfig {
           SAMPLE_QUEUE_CAPACITY,
           HTTP_HOST,
           HTTP_PORT,
+          FORECAST_HORIZON,
+          FORECAST_INTERVAL,
+          FORECAST_RETRAIN_INTERVAL,
+          FORECAST_HISTORY,
           RECONCILE_THREADS);
 
   public static final String CONFIG_FILE_KEY = "NOVACRON_CONFIG_FILE";

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * mode), or the last value before any model was trained.
  */
 public final class Forecaster implements SampleSink, AutoCloseable {
+  public static final String MODEL = "model";
   private final double stepSeconds;
   private final Duration horizon;
   private final Map<String, VmState> states = new ConcurrentHashMap<>();
@@ -28,8 +29,13 @@ public final class Forecaster implements SampleSink, AutoCloseable {
     this.horizon = horizon;
   }
 
-  /** One resource's forecast: value, which predictor made it and its validation error. */
-  public record Prediction(double percent, String predictor, Double expectedErrorPercent) {}
+  /**
+   * One resource's forecast: value, which predictor made it ("model" or a baseline's name), the
+   * version of the trained model it was validated against, and its validation error (null before
+   * any model was trained).
+   */
+  public record Prediction(
+      double percent, String predictor, String modelVersion, Double expectedErrorPercent) {}
 
   public record VmForecast(
       RunningVm vm, Duration horizon, Prediction cpu, Prediction memory, Long memoryAvailable) {}
@@ -50,7 +56,7 @@ public final class Forecaster implements SampleSink, AutoCloseable {
   /** What serves one resource: a trained model that beat its baseline, or that baseline. */
   private record Serving(TrainedModel trained, MlpForecaster model) {
     String predictor() {
-      return model != null ? "model v" + trained.version() : trained.baseline();
+      return model != null ? MODEL : trained.baseline();
     }
 
     double expectedError() {
@@ -148,12 +154,19 @@ public final class Forecaster implements SampleSink, AutoCloseable {
               : OnlineBaselines.forecast(Math.max(0, baseline), row);
       k++;
       out.add(
-          new Prediction(
-              Math.max(0, Math.min(100, percent)),
-              s == null ? OnlineBaselines.NAMES.get(0) : s.predictor(),
-              s == null ? null : s.expectedError()));
+          s == null
+              ? new Prediction(clip(percent), OnlineBaselines.NAMES.get(0), null, null)
+              : new Prediction(
+                  clip(percent),
+                  s.predictor(),
+                  String.valueOf(s.trained().version()),
+                  s.expectedError()));
     }
     return out;
+  }
+
+  private static double clip(double percent) {
+    return Math.max(0, Math.min(100, percent));
   }
 
   @Override

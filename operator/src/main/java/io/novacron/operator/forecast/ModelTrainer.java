@@ -54,24 +54,29 @@ public final class ModelTrainer {
   /** Trains CPU and memory models; a resource with too little history gets none. */
   public List<TrainedModel> train(Connection c, Instant now) throws SQLException {
     List<Series> series = read(c, now.minus(history), now);
-    Instant cut = now.minus(history.multipliedBy((long) (VALIDATION_SHARE * 100)).dividedBy(100));
+    // the history actually there (a new installation has less than asked for) sets the cut
+    long earliest =
+        series.stream().mapToLong(x -> x.seconds()[0]).min().orElse(now.getEpochSecond());
+    long span = now.getEpochSecond() - earliest;
+    long cut = now.getEpochSecond() - (long) (span * VALIDATION_SHARE);
+    // less than a day cannot teach a daily pattern: the validation window would hold times of
+    // day never seen in training
+    boolean learnsTimeOfDay = span >= Duration.ofDays(1).toSeconds();
     List<TrainedModel> models = new ArrayList<>();
     for (Resource r : List.of(Resource.CPU, Resource.MEMORY)) {
-      train(series, r, cut.getEpochSecond(), now).ifPresent(models::add);
+      train(series, r, cut, learnsTimeOfDay, now).ifPresent(models::add);
     }
     return models;
   }
 
-  private Optional<TrainedModel> train(List<Series> all, Resource resource, long cut, Instant now) {
+  private Optional<TrainedModel> train(
+      List<Series> all, Resource resource, long cut, boolean learnsTimeOfDay, Instant now) {
     List<float[]> trainX = new ArrayList<>();
     List<Float> trainY = new ArrayList<>();
     List<float[]> checkX = new ArrayList<>();
     List<Double> checkActual = new ArrayList<>();
     long stepSeconds = step.toSeconds();
     long horizonSeconds = horizon.toSeconds();
-    // less than a day cannot teach a daily pattern; the validation window would hold times of day
-    // never seen in training
-    boolean learnsTimeOfDay = history.compareTo(Duration.ofDays(1)) >= 0;
     int h = (int) Math.max(1, Math.round((double) horizonSeconds / stepSeconds));
     for (Series s : all) {
       double[] v = s.of(resource);

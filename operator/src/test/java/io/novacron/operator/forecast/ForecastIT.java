@@ -154,7 +154,8 @@ class ForecastIT {
       List<Forecaster.VmForecast> forecasts = forecaster.forecastAll();
       assertThat(forecasts).hasSize(VMS);
       for (Forecaster.VmForecast f : forecasts) {
-        assertThat(f.cpu().predictor()).isEqualTo("model v" + cpu.version());
+        assertThat(f.cpu().predictor()).isEqualTo(Forecaster.MODEL);
+        assertThat(f.cpu().modelVersion()).isEqualTo(String.valueOf(cpu.version()));
         assertThat(f.cpu().percent()).isBetween(0.0, 100.0);
         assertThat(f.cpu().expectedErrorPercent()).isEqualTo(cpu.model().meanAbsoluteError());
         assertThat(f.memory()).isNotNull();

@@ -1,0 +1,94 @@
+package io.novacron.operator.forecast;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.crds.vm.VirtualMachineStatus;
+import io.novacron.operator.forecast.Forecaster.VmForecast;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes each VM's forecast into its status at a bounded rate: when the CPU forecast moved by 5
+ * points, the predictor changed, or the last write is older than 5 minutes.
+ */
+public final class ForecastPublisher {
+  static final double CPU_POINTS = 5.0;
+  static final Duration REFRESH = Duration.ofMinutes(5);
+  private static final Logger log = LoggerFactory.getLogger(ForecastPublisher.class);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final Map<String, Written> lastWritten = new ConcurrentHashMap<>();
+
+  private record Written(double cpu, String predictor, Instant at) {}
+
+  public ForecastPublisher(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public void publish(List<VmForecast> forecasts) {
+    Instant now = clock.instant();
+    for (VmForecast f : forecasts) {
+      Written last = lastWritten.get(f.vm().uid());
+      if (last != null
+          && Math.abs(last.cpu() - f.cpu().percent()) < CPU_POINTS
+          && Objects.equals(last.predictor(), f.cpu().predictor())
+          && now.isBefore(last.at().plus(REFRESH))) {
+        continue;
+      }
+      try {
+        client
+            .resources(VirtualMachine.class)
+            .inNamespace(f.vm().namespace())
+            .withName(f.vm().name())
+            .editStatus(
+                current -> {
+                  if (current.getStatus() == null) {
+                    current.setStatus(new VirtualMachineStatus());
+                  }
+                  current.getStatus().forecast = status(f, now);
+                  return current;
+                });
+        lastWritten.put(f.vm().uid(), new Written(f.cpu().percent(), f.cpu().predictor(), now));
+      } catch (KubernetesClientException e) {
+        log.warn(
+            "Could not write the forecast of {}/{}: {}",
+            f.vm().namespace(),
+            f.vm().name(),
+            e.getMessage());
+      }
+    }
+    Set<String> current = forecasts.stream().map(f -> f.vm().uid()).collect(Collectors.toSet());
+    lastWritten.keySet().retainAll(current);
+  }
+
+  static VirtualMachineStatus.Forecast status(VmForecast f, Instant now) {
+    VirtualMachineStatus.Forecast out = new VirtualMachineStatus.Forecast();
+    out.cpuPercent.add(round(f.cpu().percent()));
+    if (f.memory() != null && f.memoryAvailable() != null) {
+      out.memoryBytes.add(Math.round(f.memory().percent() / 100 * f.memoryAvailable()));
+    }
+    out.horizonSeconds = f.horizon().toSeconds();
+    out.stepSeconds = f.horizon().toSeconds();
+    out.predictor = f.cpu().predictor();
+    out.modelVersion = f.cpu().modelVersion();
+    out.cpuErrorPercent = f.cpu().expectedErrorPercent();
+    out.generatedAt = now.toString();
+    return out;
+  }
+
+  private static double round(double percent) {
+    return Math.round(percent * 10) / 10.0;
+  }
+}

@@ -1,0 +1,144 @@
+package io.novacron.operator.forecast;
+
+import io.novacron.operator.DaemonThreads;
+import io.novacron.operator.store.ConnectionSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the forecasting loop on its own thread, never on a reconcile thread: at start the newest
+ * stored models are served (a restart keeps them), models are retrained from the metric history in
+ * the background and stored with their validation figures, and every interval all VMs are forecast
+ * in one batch and published to their status.
+ */
+public final class ForecastService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ForecastService.class);
+
+  private final ConnectionSource database;
+  private final Forecaster forecaster;
+  private final ModelTrainer trainer;
+  private final ForecastPublisher publisher;
+  private final Duration horizon;
+  private final Duration interval;
+  private final Duration retrainEvery;
+  private final Clock clock;
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("forecaster"));
+  private boolean modelsLoaded; // touched on the executor thread only
+
+  public ForecastService(
+      ConnectionSource database,
+      Forecaster forecaster,
+      ModelTrainer trainer,
+      ForecastPublisher publisher,
+      Duration horizon,
+      Duration interval,
+      Duration retrainEvery,
+      Clock clock) {
+    this.database = database;
+    this.forecaster = forecaster;
+    this.trainer = trainer;
+    this.publisher = publisher;
+    this.horizon = horizon;
+    this.interval = interval;
+    this.retrainEvery = retrainEvery;
+    this.clock = clock;
+  }
+
+  public ForecastService start() {
+    executor.scheduleWithFixedDelay(
+        this::forecastCycle, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(
+        this::retrain, retrainEvery.toMillis(), retrainEvery.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  private void forecastCycle() {
+    try {
+      if (!modelsLoaded) {
+        loadStoredModels();
+      }
+      publisher.publish(forecaster.forecastAll());
+    } catch (RuntimeException e) {
+      log.warn("Forecast cycle failed, will retry: {}", e.getMessage());
+    }
+  }
+
+  /** Until the database answers, the last value serves; the stored models are tried each cycle. */
+  private void loadStoredModels() {
+    try (Connection c = database.connect()) {
+      boolean stale = false;
+      for (Resource r : List.of(Resource.CPU, Resource.MEMORY)) {
+        var stored = ForecastModels.newest(c, r, horizon);
+        stored.ifPresent(this::serveStored);
+        stale |=
+            stored
+                .map(m -> m.trainedAt().plus(retrainEvery).isBefore(clock.instant()))
+                .orElse(true);
+      }
+      modelsLoaded = true;
+      if (stale) {
+        executor.execute(this::retrain); // no model yet, or one older than the retrain interval
+      }
+    } catch (SQLException e) {
+      log.debug("Stored forecast models not readable yet: {}", e.getMessage());
+    }
+  }
+
+  /** A stored model that does not load is skipped: the baseline serves until the next training. */
+  private void serveStored(TrainedModel stored) {
+    try {
+      forecaster.serve(stored);
+    } catch (IllegalArgumentException e) {
+      log.warn(
+          "Stored forecast model v{} for {} is unusable, skipped: {}",
+          stored.version(),
+          stored.resource(),
+          e.getMessage());
+    }
+  }
+
+  private void retrain() {
+    try (Connection c = database.connect()) {
+      List<TrainedModel> models = trainer.train(c, clock.instant());
+      if (models.isEmpty()) {
+        log.info("Not enough metric history to train a forecast model yet");
+      }
+      for (TrainedModel m : models) {
+        TrainedModel stored = ForecastModels.save(c, m);
+        forecaster.serve(stored);
+        log.info(
+            "Forecast model v{} for {}: MAE {} points on {} validation rows, best baseline {} {}"
+                + " points; serving {}",
+            stored.version(),
+            stored.resource(),
+            String.format("%.2f", stored.model().meanAbsoluteError()),
+            stored.validationRows(),
+            stored.baseline(),
+            String.format("%.2f", stored.baselineScore().meanAbsoluteError()),
+            stored.modelServes() ? "the model" : stored.baseline());
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.warn("Training the forecast model failed, will retry: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    forecaster.close();
+  }
+}

@@ -1,0 +1,161 @@
+package io.novacron.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.crds.vm.VirtualMachineStatus;
+import io.novacron.operator.config.OperatorConfig;
+import io.novacron.operator.forecast.DjlSetup;
+import io.novacron.operator.forecast.FeatureState;
+import io.novacron.operator.forecast.ForecastModels;
+import io.novacron.operator.forecast.MlpForecaster;
+import io.novacron.operator.forecast.Resource;
+import io.novacron.operator.forecast.TrainedModel;
+import io.novacron.operator.store.Database;
+import io.novacron.operator.testing.MockApi;
+import io.novacron.operator.testing.RestartablePostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole operator forecasting a running VM (libvirt's test driver): the model stored in
+ * PostgreSQL before the operator started is loaded and serves, and its forecast reaches the VM's
+ * status with the predictor and its validation error; a stored model that cannot be loaded leaves
+ * the last value serving instead of stopping the forecasts.
+ */
+class OperatorForecastIT {
+  private static final String NS = "forecast";
+  private static final Duration HORIZON = Duration.ofSeconds(5);
+  private RestartablePostgres postgres;
+  private MockApi api;
+  private NovaCronOperator operator;
+
+  @BeforeEach
+  void start() throws Exception {
+    postgres = RestartablePostgres.startClean(Path.of("target/forecast-operator-it"));
+    api = MockApi.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (operator != null) {
+      operator.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+    postgres.close();
+  }
+
+  @Test
+  void theStoredModelServesAndTheForecastReachesTheVmStatus() throws Exception {
+    long version = storeCpuModel(trainedParameters());
+    startOperator();
+    VirtualMachineStatus.Forecast forecast = awaitForecast();
+    assertThat(forecast.predictor).isEqualTo("model");
+    assertThat(forecast.modelVersion).isEqualTo(String.valueOf(version));
+    assertThat(forecast.cpuErrorPercent).isEqualTo(1.5);
+    assertThat(forecast.horizonSeconds).isEqualTo(HORIZON.toSeconds());
+    assertThat(forecast.cpuPercent)
+        .singleElement()
+        .satisfies(p -> assertThat(p).isBetween(0.0, 100.0));
+    assertThat(Instant.parse(forecast.generatedAt)).isAfter(Instant.now().minusSeconds(60));
+  }
+
+  @Test
+  void anUnusableStoredModelLeavesTheLastValueServing() throws Exception {
+    storeCpuModel(new byte[] {42});
+    startOperator();
+    VirtualMachineStatus.Forecast forecast = awaitForecast();
+    assertThat(forecast.predictor).isEqualTo("last value");
+    assertThat(forecast.cpuPercent).hasSize(1);
+  }
+
+  private void startOperator() {
+    operator =
+        NovaCronOperator.start(
+            api.client(),
+            OperatorConfig.from(
+                Map.of(
+                    "NOVACRON_DOMAIN_TYPE", "qemu",
+                    "NOVACRON_POOL_POLL_INTERVAL", "1s",
+                    "NOVACRON_VM_POLL_INTERVAL", "1s",
+                    "NOVACRON_SAMPLE_INTERVAL", "1s",
+                    "NOVACRON_FORECAST_HORIZON", HORIZON.toSeconds() + "s",
+                    "NOVACRON_FORECAST_INTERVAL", "1s",
+                    "NOVACRON_HTTP_HOST", "127.0.0.1",
+                    "NOVACRON_HTTP_PORT", "0",
+                    "NOVACRON_DATABASE_URL", postgres.settings().url(),
+                    "NOVACRON_DATABASE_USER", postgres.settings().user())));
+    KubernetesClient client = api.client();
+    client.resource(TestVms.pool("forecast-pool", "h", "test:///default")).create();
+    client.resource(TestVms.vm(NS, "busy", "forecast-pool")).create();
+  }
+
+  private VirtualMachineStatus.Forecast awaitForecast() {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              VirtualMachine vm =
+                  api.client()
+                      .resources(VirtualMachine.class)
+                      .inNamespace(NS)
+                      .withName("busy")
+                      .get();
+              return vm.getStatus() == null ? null : vm.getStatus().forecast;
+            },
+            f -> f != null);
+  }
+
+  /**
+   * A small model trained on random rows: what it predicts does not matter here, that it runs does.
+   */
+  private static byte[] trainedParameters() {
+    DjlSetup.configure(Path.of("target/djl"));
+    Random random = new Random(1);
+    float[][] x = new float[512][FeatureState.FEATURES];
+    float[] y = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < FeatureState.FEATURES; j++) {
+        x[i][j] = random.nextFloat();
+      }
+      y[i] = random.nextFloat() / 10;
+    }
+    try (MlpForecaster model =
+        MlpForecaster.train(
+            new MlpForecaster.TrainingSet(x, y), new MlpForecaster.Plan(1, 64, 1e-3f, 1))) {
+      return model.parameters();
+    }
+  }
+
+  /** Stores a CPU model whose validation says it beats the best baseline (1.5 vs 2.5 points). */
+  private long storeCpuModel(byte[] parameters) throws Exception {
+    try (Database db = Database.open(postgres.settings());
+        Connection c = db.dataSource().getConnection()) {
+      return ForecastModels.save(
+              c,
+              new TrainedModel(
+                  0,
+                  Resource.CPU,
+                  HORIZON,
+                  Instant.now(),
+                  10_000,
+                  2_000,
+                  new TrainedModel.Score(1.5, 0.95),
+                  "EWMA 10 min",
+                  new TrainedModel.Score(2.5, 0.92),
+                  parameters))
+          .version();
+    }
+  }
+}
