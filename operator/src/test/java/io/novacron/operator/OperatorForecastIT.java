@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
-import io.novacron.operator.config.OperatorConfig;
 import io.novacron.operator.forecast.DjlSetup;
 import io.novacron.operator.forecast.FeatureState;
 import io.novacron.operator.forecast.ForecastModels;
@@ -14,6 +13,7 @@ import io.novacron.operator.forecast.MlpForecaster;
 import io.novacron.operator.forecast.Resource;
 import io.novacron.operator.forecast.TrainedModel;
 import io.novacron.operator.store.Database;
+import io.novacron.operator.testing.FastOperatorConfig;
 import io.novacron.operator.testing.MockApi;
 import io.novacron.operator.testing.RestartablePostgres;
 import java.nio.file.Path;
@@ -84,18 +84,13 @@ class OperatorForecastIT {
     operator =
         NovaCronOperator.start(
             api.client(),
-            OperatorConfig.from(
+            FastOperatorConfig.with(
+                postgres,
                 Map.of(
-                    "NOVACRON_DOMAIN_TYPE", "qemu",
-                    "NOVACRON_POOL_POLL_INTERVAL", "1s",
-                    "NOVACRON_VM_POLL_INTERVAL", "1s",
-                    "NOVACRON_SAMPLE_INTERVAL", "1s",
-                    "NOVACRON_FORECAST_HORIZON", HORIZON.toSeconds() + "s",
-                    "NOVACRON_FORECAST_INTERVAL", "1s",
-                    "NOVACRON_HTTP_HOST", "127.0.0.1",
-                    "NOVACRON_HTTP_PORT", "0",
-                    "NOVACRON_DATABASE_URL", postgres.settings().url(),
-                    "NOVACRON_DATABASE_USER", postgres.settings().user())));
+                    "NOVACRON_FORECAST_HORIZON",
+                    HORIZON.toSeconds() + "s",
+                    "NOVACRON_FORECAST_INTERVAL",
+                    "1s")));
     KubernetesClient client = api.client();
     client.resource(TestVms.pool("forecast-pool", "h", "test:///default")).create();
     client.resource(TestVms.vm(NS, "busy", "forecast-pool")).create();

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus.Phase;
-import io.novacron.operator.config.OperatorConfig;
+import io.novacron.operator.testing.FastOperatorConfig;
 import io.novacron.operator.testing.MockApi;
 import io.novacron.operator.testing.RestartablePostgres;
 import java.net.URI;
@@ -40,19 +40,7 @@ class OperatorOutageIT {
   void start() throws Exception {
     postgres = RestartablePostgres.startClean(Path.of("target/outage-it"));
     api = MockApi.start();
-    operator =
-        NovaCronOperator.start(
-            api.client(),
-            OperatorConfig.from(
-                Map.of(
-                    "NOVACRON_DOMAIN_TYPE", "qemu",
-                    "NOVACRON_POOL_POLL_INTERVAL", "1s",
-                    "NOVACRON_VM_POLL_INTERVAL", "1s",
-                    "NOVACRON_SAMPLE_INTERVAL", "1s",
-                    "NOVACRON_HTTP_HOST", "127.0.0.1",
-                    "NOVACRON_HTTP_PORT", "0",
-                    "NOVACRON_DATABASE_URL", postgres.settings().url(),
-                    "NOVACRON_DATABASE_USER", postgres.settings().user())));
+    operator = NovaCronOperator.start(api.client(), FastOperatorConfig.with(postgres, Map.of()));
   }
 
   @AfterEach
