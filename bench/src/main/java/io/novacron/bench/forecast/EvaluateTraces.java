@@ -121,6 +121,9 @@ public final class EvaluateTraces {
       System.out.printf(
           "  %-18s %-22s %-22s %-30s %-30s %-22s%n",
           "timeline", "model", "last value", "moving average", "EWMA", "seasonal naive (1 day)");
+      if (resource == Resource.CPU && minutes == 5) {
+        measureInference(model, trainX);
+      }
       int[] tally = wins.computeIfAbsent(resource + ", " + minutes + " min", k -> new int[3]);
       for (int i = 0; i < usable.size(); i++) {
         RowResult row = printRow(usable.get(i), resource, minutes, features.get(i), model);
@@ -129,6 +132,39 @@ public final class EvaluateTraces {
         tally[2]++;
       }
     }
+  }
+
+  /**
+   * Forecasts per second for 10,000 VMs in one batch, beside the same model called once per VM, and
+   * the size of its stored weights.
+   */
+  private static void measureInference(MlpForecaster model, List<float[]> rows) {
+    float[][] batch = new float[10_000][];
+    for (int i = 0; i < batch.length; i++) {
+      batch[i] = rows.get(i % rows.size());
+    }
+    model.predict(batch); // warm-up
+    int rounds = 20;
+    long started = System.nanoTime();
+    for (int r = 0; r < rounds; r++) {
+      model.predict(batch);
+    }
+    double batched = rounds * batch.length / ((System.nanoTime() - started) / 1e9);
+    int single = 2_000;
+    started = System.nanoTime();
+    for (int i = 0; i < single; i++) {
+      model.predict(new float[][] {batch[i]});
+    }
+    double oneByOne = single / ((System.nanoTime() - started) / 1e9);
+    System.out.printf(
+        "  inference: %,.0f forecasts/s in batches of %,d (%.2f ms per batch); one at a time"
+            + " %,.0f/s (%.3f ms each); stored weights %,d bytes%n",
+        batched,
+        batch.length,
+        1000.0 * batch.length / batched,
+        oneByOne,
+        1000 / oneByOne,
+        model.parameters().length);
   }
 
   private record RowResult(boolean beatsBestBaseline, double modelOneMinusWape) {}
