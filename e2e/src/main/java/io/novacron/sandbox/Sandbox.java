@@ -53,6 +53,7 @@ public final class Sandbox implements AutoCloseable {
     env.putIfAbsent("NOVACRON_POOL_POLL_INTERVAL", "5s");
     env.putIfAbsent("NOVACRON_VM_POLL_INTERVAL", "5s");
     env.putIfAbsent("NOVACRON_START_RETRY_INTERVAL", "10s");
+    env.putIfAbsent("NOVACRON_FORECAST_INTERVAL", "15s"); // forecasts show up soon in a demo
     env.putIfAbsent("NOVACRON_DATA_DIR", work.resolve("sandbox/data").toString());
     env.put("NOVACRON_HTTP_HOST", "127.0.0.1");
     env.put("NOVACRON_HTTP_PORT", String.valueOf(httpPort));

@@ -105,6 +105,12 @@ class SandboxIT {
         .until(
             () -> kubectl("get", "nvm", "web-1", "-o", "yaml").out(),
             out -> out.contains("usage:") && out.contains("cpuPercent:"));
+    // and a forecast, from the last value until enough history has trained a model
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> kubectl("get", "nvm", "web-1", "-o", "jsonpath={.status.forecast}").out(),
+            out -> out.contains("\"predictor\"") && out.contains("\"horizonSeconds\":300"));
   }
 
   @Test

@@ -200,7 +200,8 @@ public final class NovaCronOperator implements AutoCloseable {
             config.get(OperatorConfig.FORECAST_HISTORY),
             FORECAST_TRAINING_VMS,
             MlpForecaster.Plan.standard()),
-        new ForecastPublisher(client, clock),
+        new ForecastPublisher(
+            client, new ConditionWriter(clock), new EventRecorder(client, clock), clock),
         horizon,
         config.get(OperatorConfig.FORECAST_INTERVAL),
         config.get(OperatorConfig.FORECAST_RETRAIN_INTERVAL),

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.operator.forecast.Forecaster.VmForecast;
+import io.novacron.operator.kube.ConditionWriter;
+import io.novacron.operator.kube.EventRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,21 +21,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes each VM's forecast into its status at a bounded rate: when the CPU forecast moved by 5
- * points, the predictor changed, or the last write is older than 5 minutes.
+ * points, the predictor changed, or the last write is older than 5 minutes. When the VM's CPU
+ * starts or stops deviating from its forecasts ({@link AnomalyDetector}) it also sets the {@code
+ * Anomalous} condition and records an Event (Warning when raised, Normal when cleared).
  */
 public final class ForecastPublisher {
   static final double CPU_POINTS = 5.0;
   static final Duration REFRESH = Duration.ofMinutes(5);
   private static final Logger log = LoggerFactory.getLogger(ForecastPublisher.class);
 
+  public static final String ANOMALOUS = "Anomalous";
+
   private final KubernetesClient client;
+  private final ConditionWriter conditions;
+  private final EventRecorder events;
   private final Clock clock;
   private final Map<String, Written> lastWritten = new ConcurrentHashMap<>();
 
-  private record Written(double cpu, String predictor, Instant at) {}
+  private record Written(double cpu, String predictor, Instant at, boolean anomalous) {}
 
-  public ForecastPublisher(KubernetesClient client, Clock clock) {
+  public ForecastPublisher(
+      KubernetesClient client, ConditionWriter conditions, EventRecorder events, Clock clock) {
     this.client = client;
+    this.conditions = conditions;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -41,26 +52,41 @@ public final class ForecastPublisher {
     Instant now = clock.instant();
     for (VmForecast f : forecasts) {
       Written last = lastWritten.get(f.vm().uid());
-      if (last != null
+      boolean anomalous = f.anomaly() != null;
+      boolean anomalyChanged = last == null ? anomalous : last.anomalous() != anomalous;
+      if (!anomalyChanged
+          && last != null
           && Math.abs(last.cpu() - f.cpu().percent()) < CPU_POINTS
           && Objects.equals(last.predictor(), f.cpu().predictor())
           && now.isBefore(last.at().plus(REFRESH))) {
         continue;
       }
       try {
-        client
-            .resources(VirtualMachine.class)
-            .inNamespace(f.vm().namespace())
-            .withName(f.vm().name())
-            .editStatus(
-                current -> {
-                  if (current.getStatus() == null) {
-                    current.setStatus(new VirtualMachineStatus());
-                  }
-                  current.getStatus().forecast = status(f, now);
-                  return current;
-                });
-        lastWritten.put(f.vm().uid(), new Written(f.cpu().percent(), f.cpu().predictor(), now));
+        VirtualMachine written =
+            client
+                .resources(VirtualMachine.class)
+                .inNamespace(f.vm().namespace())
+                .withName(f.vm().name())
+                .editStatus(
+                    current -> {
+                      if (current.getStatus() == null) {
+                        current.setStatus(new VirtualMachineStatus());
+                      }
+                      current.getStatus().forecast = status(f, now);
+                      if (anomalyChanged) {
+                        setAnomalous(current, f.anomaly());
+                      }
+                      return current;
+                    });
+        if (anomalyChanged) {
+          if (anomalous) {
+            events.warning(written, ANOMALOUS, f.anomaly());
+          } else {
+            events.normal(written, "BehavingAsForecast", "CPU follows its forecast again");
+          }
+        }
+        lastWritten.put(
+            f.vm().uid(), new Written(f.cpu().percent(), f.cpu().predictor(), now, anomalous));
       } catch (KubernetesClientException e) {
         log.warn(
             "Could not write the forecast of {}/{}: {}",
@@ -71,6 +97,21 @@ public final class ForecastPublisher {
     }
     Set<String> current = forecasts.stream().map(f -> f.vm().uid()).collect(Collectors.toSet());
     lastWritten.keySet().retainAll(current);
+  }
+
+  private void setAnomalous(VirtualMachine vm, String anomaly) {
+    conditions.set(
+        vm.getStatus().conditions,
+        ANOMALOUS,
+        anomaly != null,
+        anomaly != null ? "DeviatesFromForecast" : "FollowsForecast",
+        anomaly != null
+            ? "CPU has stayed outside its forecast's band for "
+                + AnomalyDetector.SUSTAINED
+                + " checks in a row; latest: "
+                + anomaly
+            : "CPU is back within its forecast's band",
+        vm.getMetadata().getGeneration());
   }
 
   static VirtualMachineStatus.Forecast status(VmForecast f, Instant now) {

@@ -4,6 +4,7 @@ import io.novacron.operator.metrics.RunningVms.RunningVm;
 import io.novacron.operator.metrics.SampleSink;
 import io.novacron.operator.metrics.VmSample;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -37,14 +38,25 @@ public final class Forecaster implements SampleSink, AutoCloseable {
   public record Prediction(
       double percent, String predictor, String modelVersion, Double expectedErrorPercent) {}
 
+  /**
+   * A VM's forecasts; {@code anomaly} is null while its CPU follows its forecasts, else the latest
+   * deviation that made it anomalous.
+   */
   public record VmForecast(
-      RunningVm vm, Duration horizon, Prediction cpu, Prediction memory, Long memoryAvailable) {}
+      RunningVm vm,
+      Duration horizon,
+      Prediction cpu,
+      Prediction memory,
+      Long memoryAvailable,
+      String anomaly) {}
 
   private static final class VmState {
     volatile RunningVm vm;
     final FeatureState cpu;
     final FeatureState memory;
+    final AnomalyDetector cpuAnomaly = new AnomalyDetector();
     Long memoryAvailable;
+    Instant lastSampleAt;
 
     VmState(RunningVm vm, double stepSeconds) {
       this.vm = vm;
@@ -72,6 +84,8 @@ public final class Forecaster implements SampleSink, AutoCloseable {
     synchronized (state) {
       state.vm = vm;
       state.cpu.add(sample.at(), sample.cpuPercent());
+      state.cpuAnomaly.observe(sample.at(), sample.cpuPercent());
+      state.lastSampleAt = sample.at();
       Long used = sample.memoryUsedBytes();
       Long available = sample.memoryAvailableBytes();
       boolean known = used != null && available != null && available > 0;
@@ -121,8 +135,15 @@ public final class Forecaster implements SampleSink, AutoCloseable {
       List<Prediction> memory = predict(Resource.MEMORY, memoryFeatures);
       List<VmForecast> out = new ArrayList<>(ready.size());
       for (int i = 0; i < ready.size(); i++) {
+        VmState s = ready.get(i);
+        String anomaly;
+        synchronized (s) {
+          Prediction p = cpu.get(i);
+          s.cpuAnomaly.expect(s.lastSampleAt.plus(horizon), p.percent(), p.expectedErrorPercent());
+          anomaly = s.cpuAnomaly.anomalous() ? s.cpuAnomaly.lastDeviation() : null;
+        }
         out.add(
-            new VmForecast(ready.get(i).vm, horizon, cpu.get(i), memory.get(i), available.get(i)));
+            new VmForecast(s.vm, horizon, cpu.get(i), memory.get(i), available.get(i), anomaly));
       }
       return out;
     }

@@ -1,0 +1,57 @@
+package io.novacron.operator.forecast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.novacron.operator.metrics.RunningVms.RunningVm;
+import io.novacron.operator.metrics.VmSample;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The live forecaster before any model is trained: the last value serves. */
+class ForecasterTest {
+  private static final Instant T0 = Instant.parse("2026-11-22T12:00:00Z");
+  private static final RunningVm VM =
+      new RunningVm("00000000-0000-0000-0000-00000000000a", "ns", "vm", "pool", "h1", "test");
+
+  private static VmSample sample(Instant at, double cpu) {
+    return new VmSample(
+        VM.uid(), at, cpu, List.of(cpu), 1_000_000_000L, 2_000_000_000L, 0, 0, 0, 0, 0, 0);
+  }
+
+  @Test
+  void aLevelShiftIsAnomalousForAWhileThenTheForecastsCatchUpAndItClears() {
+    try (Forecaster forecaster = new Forecaster(Duration.ofSeconds(10), Duration.ofMinutes(5))) {
+      List<Boolean> anomalousByMinute = new ArrayList<>();
+      Instant t = T0;
+      for (int minute = 0; minute < 30; minute++) {
+        for (int i = 0; i < 6; i++) {
+          forecaster.accept(VM, sample(t, minute < 10 ? 20 : 90));
+          t = t.plusSeconds(10);
+        }
+        List<Forecaster.VmForecast> forecasts = forecaster.forecastAll();
+        assertThat(forecasts).singleElement();
+        Forecaster.VmForecast f = forecasts.get(0);
+        assertThat(f.cpu().predictor()).isEqualTo("last value");
+        assertThat(f.memory().percent()).isEqualTo(50.0);
+        anomalousByMinute.add(f.anomaly() != null);
+      }
+      assertThat(anomalousByMinute.subList(0, 10)).containsOnly(false);
+      assertThat(anomalousByMinute.subList(10, 20)).contains(true);
+      assertThat(anomalousByMinute.subList(25, 30)).containsOnly(false);
+    }
+  }
+
+  @Test
+  void vmsThatStoppedRunningAreForgotten() {
+    try (Forecaster forecaster = new Forecaster(Duration.ofSeconds(10), Duration.ofMinutes(5))) {
+      forecaster.accept(VM, sample(T0, 30));
+      assertThat(forecaster.forecastAll()).hasSize(1);
+      forecaster.retainOnly(Set.of());
+      assertThat(forecaster.forecastAll()).isEmpty();
+    }
+  }
+}
