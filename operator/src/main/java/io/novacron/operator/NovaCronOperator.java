@@ -149,7 +149,8 @@ public final class NovaCronOperator implements AutoCloseable {
             probeExecutor,
             namespaces,
             config.get(OperatorConfig.POOL_POLL_INTERVAL),
-            knownHosts));
+            knownHosts,
+            clock));
     operator.register(
         new VirtualMachineReconciler(
             hosts,

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.novacron.crds.nodepool.HostStatus;
+import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.operator.forecast.DjlSetup;
@@ -69,6 +71,21 @@ class OperatorForecastIT {
         .singleElement()
         .satisfies(p -> assertThat(p).isBetween(0.0, 100.0));
     assertThat(Instant.parse(forecast.generatedAt)).isAfter(Instant.now().minusSeconds(60));
+    // the pool's host carries its VMs' forecast
+    HostStatus host =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    api.client()
+                        .resources(NodePool.class)
+                        .withName("forecast-pool")
+                        .get()
+                        .getStatus()
+                        .hosts
+                        .get(0),
+                h -> h.forecastCpuPercent != null && h.forecastMemoryMiB != null);
+    assertThat(host.forecastCpuPercent).isBetween(0.0, 100.0);
   }
 
   @Test

@@ -32,6 +32,13 @@ public class HostStatus {
 
   public List<String> unmanagedDomains = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "CPU its VMs are forecast to use at the forecast horizon, in percent of the host's CPUs.")
+  public Double forecastCpuPercent;
+
+  @JsonPropertyDescription("Memory its VMs are forecast to use at the forecast horizon.")
+  public Long forecastMemoryMiB;
+
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Resources {
     public int cpus;

@@ -26,8 +26,13 @@ public class NodePoolStatus {
 
   public List<MoveRecommendation> recommendations = new ArrayList<>();
 
-  @JsonPropertyDescription("Forecast time at which the pool's capacity runs out, if it does.")
+  @JsonPropertyDescription(
+      "When the ready hosts' CPU or memory runs out if usage keeps its forecast trend (RFC 3339);"
+          + " absent when it does not within a day.")
   public String capacityExhaustedAt;
+
+  @JsonPropertyDescription("Which runs out first at capacityExhaustedAt: cpu or memory.")
+  public String capacityExhaustedResource;
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class MoveRecommendation {

@@ -21,6 +21,7 @@ import io.novacron.operator.kube.EventRecorder;
 import io.novacron.operator.libvirt.HostConnections;
 import io.novacron.operator.metrics.KnownHosts;
 import io.novacron.operator.validation.NodePoolValidator;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,7 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
   private final Set<String> vmNamespaces;
   private final Duration pollInterval;
   private final KnownHosts knownHosts;
+  private final Clock clock;
 
   public NodePoolReconciler(
       HostConnections hosts,
@@ -52,7 +54,8 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
       ExecutorService probeExecutor,
       Set<String> vmNamespaces,
       Duration pollInterval,
-      KnownHosts knownHosts) {
+      KnownHosts knownHosts,
+      Clock clock) {
     this.prober = new HostProber(hosts);
     this.conditions = conditions;
     this.events = events;
@@ -60,6 +63,7 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
     this.vmNamespaces = vmNamespaces;
     this.pollInterval = pollInterval;
     this.knownHosts = knownHosts;
+    this.clock = clock;
   }
 
   @Override
@@ -86,7 +90,6 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
     status.conditions = new ArrayList<>(previous.conditions);
     status.recommendations = previous.recommendations;
     status.imbalance = previous.imbalance;
-    status.capacityExhaustedAt = previous.capacityExhaustedAt;
     pool.setStatus(status);
     Long generation = pool.getMetadata().getGeneration();
     status.observedGeneration = generation;
@@ -131,6 +134,14 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
               probeExecutor));
     }
     status.hosts = probes.stream().map(CompletableFuture::join).toList();
+    PoolOutlook.forecastHosts(status.hosts, placedHere);
+    PoolOutlook.exhaustion(status.hosts, placedHere, clock.instant())
+        .ifPresentOrElse(
+            e -> {
+              status.capacityExhaustedAt = e.at().toString();
+              status.capacityExhaustedResource = e.resource();
+            },
+            () -> status.capacityExhaustedAt = null);
     summarize(pool, previous, status);
     return UpdateControl.patchStatus(pool).rescheduleAfter(pollInterval);
   }
