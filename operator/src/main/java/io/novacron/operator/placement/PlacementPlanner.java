@@ -41,7 +41,8 @@ public final class PlacementPlanner {
         best.map(HostView::name), best.isPresent() ? Map.of() : rejections);
   }
 
-  private String rejection(VmRequest vm, HostView h) {
+  /** Why {@code vm} may not go to {@code h}, or null when it may. */
+  String rejection(VmRequest vm, HostView h) {
     if (vm.pinnedHost() != null && !vm.pinnedHost().equals(h.name())) {
       return "VM is pinned to " + vm.pinnedHost();
     }
