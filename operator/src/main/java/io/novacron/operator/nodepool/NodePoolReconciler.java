@@ -46,6 +46,7 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
   private final Duration pollInterval;
   private final KnownHosts knownHosts;
   private final Clock clock;
+  private final PoolRebalancer rebalancer;
 
   public NodePoolReconciler(
       HostConnections hosts,
@@ -64,6 +65,7 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
     this.pollInterval = pollInterval;
     this.knownHosts = knownHosts;
     this.clock = clock;
+    this.rebalancer = new PoolRebalancer(clock);
   }
 
   @Override
@@ -88,7 +90,6 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
     NodePoolStatus previous = pool.getStatus() == null ? new NodePoolStatus() : pool.getStatus();
     NodePoolStatus status = new NodePoolStatus();
     status.conditions = new ArrayList<>(previous.conditions);
-    status.recommendations = previous.recommendations;
     status.imbalance = previous.imbalance;
     pool.setStatus(status);
     Long generation = pool.getMetadata().getGeneration();
@@ -142,6 +143,12 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
               status.capacityExhaustedResource = e.resource();
             },
             () -> status.capacityExhaustedAt = null);
+    // an invalid spec (its Valid condition says why) gets no recommendations
+    status.recommendations =
+        problems.isEmpty() && pool.getSpec().rebalancing != null
+            ? rebalancer.recommend(
+                pool, status.hosts, placedHere, previous.recommendations, context.getClient())
+            : List.of();
     summarize(pool, previous, status);
     return UpdateControl.patchStatus(pool).rescheduleAfter(pollInterval);
   }

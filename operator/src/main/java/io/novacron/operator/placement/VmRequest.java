@@ -1,5 +1,7 @@
 package io.novacron.operator.placement;
 
+import io.novacron.crds.vm.VirtualMachineSpec;
+import io.novacron.operator.domain.VmResources;
 import java.util.Map;
 
 /** What a VM needs from a host. */
@@ -8,4 +10,16 @@ public record VmRequest(
     long memoryMiB,
     Map<String, String> hostSelector,
     String antiAffinityGroup,
-    String pinnedHost) {}
+    String pinnedHost) {
+
+  /** From a VM's spec; throws IllegalArgumentException when its memory is not a valid size. */
+  public static VmRequest of(VirtualMachineSpec spec) {
+    var placement = spec.placement;
+    return new VmRequest(
+        spec.vcpus,
+        VmResources.of(spec).memoryMiB(),
+        placement == null ? Map.of() : placement.hostSelector,
+        placement == null ? null : placement.antiAffinityGroup,
+        placement == null ? null : placement.pinnedHost);
+  }
+}

@@ -3,6 +3,7 @@ package io.novacron.operator.validation;
 import io.novacron.crds.common.Backend;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.NodePoolSpec;
+import io.novacron.operator.config.Durations;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,21 @@ public final class NodePoolValidator {
         && (spec.rebalancing.threshold < 1 || spec.rebalancing.threshold > 5)) {
       problems.add("rebalancing.threshold must be between 1 and 5");
     }
+    if (spec.rebalancing != null && !isPositiveDuration(spec.rebalancing.interval)) {
+      problems.add(
+          "rebalancing.interval must be a duration like 30s, 5m or 1h, not \""
+              + spec.rebalancing.interval
+              + "\"");
+    }
     return problems;
+  }
+
+  private static boolean isPositiveDuration(String text) {
+    try {
+      return text != null && !Durations.parse(text).isZero();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The problem with one host entry, or null. */

@@ -95,15 +95,7 @@ public final class VmPlacement {
           for (HostSpec h : pool.getSpec().hosts) {
             views.add(view(pool.getMetadata().getName(), h));
           }
-          VirtualMachineSpec spec = vm.getSpec();
-          var placement = spec.placement;
-          VmRequest request =
-              new VmRequest(
-                  spec.vcpus,
-                  VmResources.of(spec).memoryMiB(),
-                  placement == null ? Map.of() : placement.hostSelector,
-                  placement == null ? null : placement.antiAffinityGroup,
-                  placement == null ? null : placement.pinnedHost);
+          VmRequest request = VmRequest.of(vm.getSpec());
           PlacementDecision decision =
               new PlacementPlanner(pool.getSpec().overcommit.cpu, pool.getSpec().overcommit.memory)
                   .choose(request, views);

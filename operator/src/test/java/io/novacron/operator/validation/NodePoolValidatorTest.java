@@ -19,6 +19,19 @@ class NodePoolValidatorTest {
   }
 
   @Test
+  void aRebalancingIntervalThatIsNoDurationIsReported() {
+    var pool = TestVms.pool("p", "h1", "test:///default");
+    pool.getSpec().rebalancing.interval = "soon";
+    assertThat(NodePoolValidator.poolProblems(pool.getSpec()))
+        .containsExactly(
+            "rebalancing.interval must be a duration like 30s, 5m or 1h, not \"soon\"");
+    pool.getSpec().rebalancing.interval = "0s";
+    assertThat(NodePoolValidator.poolProblems(pool.getSpec())).hasSize(1);
+    pool.getSpec().rebalancing.interval = "90s";
+    assertThat(NodePoolValidator.poolProblems(pool.getSpec())).isEmpty();
+  }
+
+  @Test
   void kubeVirtPoolsAreReportedAsNotSupportedYet() {
     NodePool pool = TestVms.pool("kv");
     pool.getSpec().backend = io.novacron.crds.common.Backend.KubeVirt;
