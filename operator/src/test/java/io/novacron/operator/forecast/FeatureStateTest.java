@@ -62,4 +62,42 @@ class FeatureStateTest {
     s.features(f, 0);
     return f;
   }
+
+  /**
+   * The incremental features equal the same quantities computed directly from the whole series: an
+   * exponentially weighted mean is the weighted sum of every value seen, newest weighted most.
+   */
+  @Test
+  void incrementalFeaturesEqualADirectComputationFromTheRawSeries() {
+    double step = 10;
+    java.util.Random random = new java.util.Random(5);
+    double[] series = new double[2000];
+    FeatureState s = new FeatureState(step);
+    for (int t = 0; t < series.length; t++) {
+      series[t] = 50 + 30 * Math.sin(t / 40.0) + random.nextGaussian() * 5;
+      s.add(NOON.plusSeconds((long) (t * step)), series[t]);
+    }
+    float[] f = features(s);
+    int n = series.length - 1;
+    double last = series[n] / 100;
+    assertThat(f[0]).isCloseTo((float) last, within(1e-6f));
+    assertThat(f[1]).isCloseTo((float) (last - series[n - 1] / 100), within(1e-6f));
+    double[] timeConstants = {60, 600, 3600};
+    for (int k = 0; k < 3; k++) {
+      double alpha = 1 - Math.exp(-step / timeConstants[k]);
+      assertThat(f[2 + k])
+          .as("last minus the mean over %s s", timeConstants[k])
+          .isCloseTo((float) (last - directEwma(series, alpha)), within(1e-5f));
+    }
+  }
+
+  /** Σ α(1-α)^(n-i) x_i over i ≥ 1, plus (1-α)^n x_0 for the first value the mean started at. */
+  private static double directEwma(double[] series, double alpha) {
+    int n = series.length - 1;
+    double sum = Math.pow(1 - alpha, n) * series[0] / 100;
+    for (int i = 1; i <= n; i++) {
+      sum += alpha * Math.pow(1 - alpha, n - i) * series[i] / 100;
+    }
+    return sum;
+  }
 }

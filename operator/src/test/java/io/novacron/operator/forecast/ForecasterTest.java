@@ -54,4 +54,32 @@ class ForecasterTest {
       assertThat(forecaster.forecastAll()).isEmpty();
     }
   }
+
+  @Test
+  void aModelThatLostToABaselineOnValidationLeavesThatBaselineServing() {
+    try (Forecaster forecaster = new Forecaster(Duration.ofSeconds(10), Duration.ofMinutes(5))) {
+      for (int i = 0; i < 360; i++) {
+        forecaster.accept(VM, sample(T0.plusSeconds(10L * i), i < 300 ? 20 : 80));
+      }
+      // shadow mode: the model's validation error (4.0) is worse than EWMA 10 min's (3.0)
+      forecaster.serve(
+          new TrainedModel(
+              7,
+              Resource.CPU,
+              Duration.ofMinutes(5),
+              T0,
+              5000,
+              1000,
+              new TrainedModel.Score(4.0, 0.9),
+              "EWMA 10 min",
+              new TrainedModel.Score(3.0, 0.92),
+              new byte[] {1})); // never loaded: it does not serve
+      Forecaster.Prediction cpu = forecaster.forecastAll().get(0).cpu();
+      assertThat(cpu.predictor()).isEqualTo("EWMA 10 min");
+      assertThat(cpu.modelVersion()).isEqualTo("7");
+      assertThat(cpu.expectedErrorPercent()).isEqualTo(3.0);
+      // the 10-minute mean after 5 minutes at 80 following an hour at 20: between the two
+      assertThat(cpu.percent()).isBetween(50.0, 80.0);
+    }
+  }
 }
