@@ -150,7 +150,8 @@ public final class NovaCronOperator implements AutoCloseable {
             namespaces,
             config.get(OperatorConfig.POOL_POLL_INTERVAL),
             knownHosts,
-            clock));
+            clock,
+            meters));
     operator.register(
         new VirtualMachineReconciler(
             hosts,
@@ -206,7 +207,8 @@ public final class NovaCronOperator implements AutoCloseable {
         horizon,
         config.get(OperatorConfig.FORECAST_INTERVAL),
         config.get(OperatorConfig.FORECAST_RETRAIN_INTERVAL),
-        clock);
+        clock,
+        meters);
   }
 
   private ApiServer createApi(OperatorConfig config, int queueCapacity, Clock clock) {

@@ -1,5 +1,8 @@
 package io.novacron.operator.forecast;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.novacron.operator.DaemonThreads;
 import io.novacron.operator.store.ConnectionSource;
 import java.sql.Connection;
@@ -33,6 +36,7 @@ public final class ForecastService implements AutoCloseable {
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("forecaster"));
   private boolean modelsLoaded; // touched on the executor thread only
+  private final Timer cycleTimer;
 
   public ForecastService(
       ConnectionSource database,
@@ -42,7 +46,8 @@ public final class ForecastService implements AutoCloseable {
       Duration horizon,
       Duration interval,
       Duration retrainEvery,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry meters) {
     this.database = database;
     this.forecaster = forecaster;
     this.trainer = trainer;
@@ -51,6 +56,17 @@ public final class ForecastService implements AutoCloseable {
     this.interval = interval;
     this.retrainEvery = retrainEvery;
     this.clock = clock;
+    this.cycleTimer =
+        Timer.builder("novacron.forecast.cycle")
+            .description("Time to forecast every VM and publish the forecasts")
+            .register(meters);
+    for (Resource r : List.of(Resource.CPU, Resource.MEMORY)) {
+      Gauge.builder("novacron.forecast.error", forecaster, f -> f.expectedError(r))
+          .description(
+              "Validation MAE of the serving predictor, in percentage points (NaN until trained)")
+          .tag("resource", r.name().toLowerCase(java.util.Locale.ROOT))
+          .register(meters);
+    }
   }
 
   public ForecastService start() {
@@ -66,7 +82,7 @@ public final class ForecastService implements AutoCloseable {
       if (!modelsLoaded) {
         loadStoredModels();
       }
-      publisher.publish(forecaster.forecastAll());
+      cycleTimer.record(() -> publisher.publish(forecaster.forecastAll()));
     } catch (RuntimeException e) {
       log.warn("Forecast cycle failed, will retry: {}", e.getMessage());
     }

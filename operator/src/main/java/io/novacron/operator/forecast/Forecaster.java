@@ -113,6 +113,14 @@ public final class Forecaster implements SampleSink, AutoCloseable {
     }
   }
 
+  /** The serving predictor's validation error for the resource, NaN before any training. */
+  public double expectedError(Resource resource) {
+    synchronized (serving) {
+      Serving s = serving.get(resource);
+      return s == null ? Double.NaN : s.expectedError();
+    }
+  }
+
   /** Forecasts every VM that has been sampled at least once. */
   public List<VmForecast> forecastAll() {
     List<VmState> ready = new ArrayList<>();

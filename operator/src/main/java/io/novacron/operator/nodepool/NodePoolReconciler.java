@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.novacron.crds.common.Conditions;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.HostStatus;
@@ -56,7 +57,8 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
       Set<String> vmNamespaces,
       Duration pollInterval,
       KnownHosts knownHosts,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry meters) {
     this.prober = new HostProber(hosts);
     this.conditions = conditions;
     this.events = events;
@@ -65,7 +67,7 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
     this.pollInterval = pollInterval;
     this.knownHosts = knownHosts;
     this.clock = clock;
-    this.rebalancer = new PoolRebalancer(clock);
+    this.rebalancer = new PoolRebalancer(clock, meters);
   }
 
   @Override

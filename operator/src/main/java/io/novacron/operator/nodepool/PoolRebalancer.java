@@ -2,6 +2,8 @@ package io.novacron.operator.nodepool;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.HostStatus;
 import io.novacron.crds.nodepool.NodePool;
@@ -38,9 +40,14 @@ final class PoolRebalancer {
   private static final Logger log = LoggerFactory.getLogger(PoolRebalancer.class);
   private final Clock clock;
   private final Map<String, Instant> lastPlanned = new ConcurrentHashMap<>();
+  private final Counter recommended;
 
-  PoolRebalancer(Clock clock) {
+  PoolRebalancer(Clock clock, MeterRegistry meters) {
     this.clock = clock;
+    this.recommended =
+        Counter.builder("novacron.rebalance.recommendations")
+            .description("VM moves recommended (each planning round counts its moves)")
+            .register(meters);
   }
 
   /** The recommendations to show: new ones when the interval has passed, else the previous. */
@@ -83,6 +90,7 @@ final class PoolRebalancer {
       out.add(r);
     }
     writeVmRecommendations(client, placed, moves, now);
+    recommended.increment(moves.size());
     return out;
   }
 

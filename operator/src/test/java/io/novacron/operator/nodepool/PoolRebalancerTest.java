@@ -3,6 +3,7 @@ package io.novacron.operator.nodepool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.novacron.crds.nodepool.HostStatus;
 import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.nodepool.NodePoolStatus.MoveRecommendation;
@@ -25,7 +26,8 @@ class PoolRebalancerTest {
   private MockApi api;
   private KubernetesClient client;
   private final SettableClock clock = new SettableClock(T0);
-  private final PoolRebalancer rebalancer = new PoolRebalancer(clock);
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final PoolRebalancer rebalancer = new PoolRebalancer(clock, meters);
   private NodePool pool;
   private final List<HostStatus> hosts = List.of(host("busy"), host("idle"));
 
@@ -87,6 +89,7 @@ class PoolRebalancerTest {
               assertThat(r.reason).contains("ceiling");
               assertThat(r.expectedGain).isPositive();
             });
+    assertThat(meters.get("novacron.rebalance.recommendations").counter().count()).isEqualTo(1);
     String moved = recs.get(0).vm.substring(NS.length() + 1);
     assertThat(recommendationOf(moved).targetHost).isEqualTo("idle");
     assertThat(recommendationOf(moved).generatedAt).isEqualTo(T0.toString());
