@@ -1,11 +1,13 @@
 package io.novacron.operator.placement;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Recommends moves of running VMs between a pool's hosts from their forecast load. A placement is
@@ -21,6 +23,13 @@ public final class RebalancePlanner {
   static final double CEILING = 0.8;
   static final double OVERLOAD_WEIGHT = 4;
   static final double MOVE_COST = 0.01;
+
+  /**
+   * Only the most loaded hosts give and only the least loaded receive: in a large pool the best
+   * move is between those, and checking every VM against every host would cost seconds per round.
+   */
+  static final int CANDIDATE_HOSTS = 16;
+
   private static final double[] MIN_GAIN = {0.20, 0.10, 0.05, 0.025, 0.01};
 
   private final PlacementPlanner rules;
@@ -73,20 +82,19 @@ public final class RebalancePlanner {
     Set<String> moved = new HashSet<>();
     double minGain = minimumGain(threshold);
     while (moves.size() < maxMoves) {
-      double before = score(views, load);
+      Score score = Score.of(views, load);
+      Set<String> sources = busiest(views, load);
+      List<HostView> targets = quietest(views, load);
       Move best = null;
       for (Candidate vm : vms) {
-        HostView from = views.get(vm.host());
-        if (from == null || !from.ready() || moved.contains(vm.uid())) {
+        if (!sources.contains(vm.host()) || moved.contains(vm.uid())) {
           continue;
         }
-        for (HostView to : views.values()) {
+        for (HostView to : targets) {
           if (to.name().equals(vm.host()) || rules.rejection(vm.request(), to) != null) {
             continue;
           }
-          shift(load, vm, vm.host(), to.name());
-          double gain = before - score(views, load) - MOVE_COST;
-          shift(load, vm, to.name(), vm.host());
+          double gain = score.gainOf(views, load, vm, to.name()) - MOVE_COST;
           double needed = previous.contains(key(vm.uid(), to.name())) ? minGain / 2 : minGain;
           if (gain >= needed && (best == null || gain > best.gain())) {
             best = new Move(vm, to.name(), gain, reason(views, load, vm, to.name()));
@@ -105,6 +113,110 @@ public final class RebalancePlanner {
     return moves;
   }
 
+  private static Set<String> busiest(Map<String, HostView> views, Map<String, double[]> load) {
+    return views.values().stream()
+        .filter(HostView::ready)
+        .sorted(
+            Comparator.comparingDouble((HostView h) -> pressure(h, load.get(h.name()))).reversed())
+        .limit(CANDIDATE_HOSTS)
+        .map(HostView::name)
+        .collect(Collectors.toSet());
+  }
+
+  private static List<HostView> quietest(Map<String, HostView> views, Map<String, double[]> load) {
+    return views.values().stream()
+        .filter(h -> usable(h))
+        .sorted(Comparator.comparingDouble(h -> pressure(h, load.get(h.name()))))
+        .limit(CANDIDATE_HOSTS)
+        .toList();
+  }
+
+  /** A host in maintenance gives all its load up: it counts as fully pressed. */
+  private static double pressure(HostView h, double[] load) {
+    if (h.maintenance()) {
+      return Double.MAX_VALUE;
+    }
+    return Math.max(cpu(h, load), memory(h, load));
+  }
+
+  private static boolean usable(HostView h) {
+    return h.ready() && !h.maintenance() && h.cpus() > 0 && h.memoryMiB() > 0;
+  }
+
+  private static double cpu(HostView h, double[] load) {
+    return h.cpus() == 0 ? 0 : load[0] / h.cpus();
+  }
+
+  private static double memory(HostView h, double[] load) {
+    return h.memoryMiB() == 0 ? 0 : load[1] / (h.memoryMiB() * 1048576.0);
+  }
+
+  private static double overload(HostView h, double[] load) {
+    return usable(h)
+        ? Math.max(0, cpu(h, load) - CEILING) + Math.max(0, memory(h, load) - CEILING)
+        : 0;
+  }
+
+  /**
+   * The placement score (weighted overload of usable hosts plus the spread of their CPU
+   * utilisation), kept as sums so that the effect of one move costs O(1).
+   */
+  private record Score(double overload, double sum, double sumOfSquares, int hosts) {
+    static Score of(Map<String, HostView> views, Map<String, double[]> load) {
+      double overload = 0;
+      double sum = 0;
+      double squares = 0;
+      int n = 0;
+      for (HostView h : views.values()) {
+        if (usable(h)) {
+          double[] l = load.get(h.name());
+          overload += RebalancePlanner.overload(h, l);
+          double u = cpu(h, l);
+          sum += u;
+          squares += u * u;
+          n++;
+        }
+      }
+      return new Score(overload, sum, squares, n);
+    }
+
+    double value() {
+      return value(overload, sum, sumOfSquares);
+    }
+
+    private double value(double overload, double sum, double squares) {
+      if (hosts == 0) {
+        return OVERLOAD_WEIGHT * overload;
+      }
+      double mean = sum / hosts;
+      return OVERLOAD_WEIGHT * overload + Math.sqrt(Math.max(0, squares / hosts - mean * mean));
+    }
+
+    /** How much moving {@code vm} to {@code to} lowers the score (negative: raises it). */
+    double gainOf(
+        Map<String, HostView> views, Map<String, double[]> load, Candidate vm, String to) {
+      double newOverload = overload;
+      double newSum = sum;
+      double newSquares = sumOfSquares;
+      for (String name : List.of(vm.host(), to)) {
+        HostView h = views.get(name);
+        double[] before = load.get(name);
+        double sign = name.equals(to) ? 1 : -1;
+        double[] after = {
+          before[0] + sign * vm.forecastCores(), before[1] + sign * vm.forecastBytes()
+        };
+        if (usable(h)) {
+          newOverload += RebalancePlanner.overload(h, after) - RebalancePlanner.overload(h, before);
+          double u0 = cpu(h, before);
+          double u1 = cpu(h, after);
+          newSum += u1 - u0;
+          newSquares += u1 * u1 - u0 * u0;
+        }
+      }
+      return value() - value(newOverload, newSum, newSquares);
+    }
+  }
+
   public static String key(String uid, String host) {
     return uid + ">" + host;
   }
@@ -114,25 +226,6 @@ public final class RebalancePlanner {
     load.get(from)[1] -= vm.forecastBytes();
     load.get(to)[0] += vm.forecastCores();
     load.get(to)[1] += vm.forecastBytes();
-  }
-
-  /** Overload of usable hosts (weighted) plus the spread of their CPU utilisation. */
-  private static double score(Map<String, HostView> views, Map<String, double[]> load) {
-    double overload = 0;
-    List<Double> utilisation = new ArrayList<>();
-    for (HostView h : views.values()) {
-      if (!h.ready() || h.maintenance() || h.cpus() == 0 || h.memoryMiB() == 0) {
-        continue;
-      }
-      double cpu = load.get(h.name())[0] / h.cpus();
-      double memory = load.get(h.name())[1] / (h.memoryMiB() * 1048576.0);
-      overload += Math.max(0, cpu - CEILING) + Math.max(0, memory - CEILING);
-      utilisation.add(cpu);
-    }
-    double mean = utilisation.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-    double variance =
-        utilisation.stream().mapToDouble(u -> (u - mean) * (u - mean)).average().orElse(0);
-    return OVERLOAD_WEIGHT * overload + Math.sqrt(variance);
   }
 
   private static String reason(
