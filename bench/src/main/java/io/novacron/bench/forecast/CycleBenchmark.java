@@ -1,0 +1,186 @@
+package io.novacron.bench.forecast;
+
+import io.novacron.operator.forecast.DjlSetup;
+import io.novacron.operator.forecast.FeatureState;
+import io.novacron.operator.forecast.Forecaster;
+import io.novacron.operator.forecast.MlpForecaster;
+import io.novacron.operator.forecast.Resource;
+import io.novacron.operator.forecast.TrainedModel;
+import io.novacron.operator.metrics.RunningVms.RunningVm;
+import io.novacron.operator.metrics.VmSample;
+import io.novacron.operator.placement.HostView;
+import io.novacron.operator.placement.PlacementPlanner;
+import io.novacron.operator.placement.RebalancePlanner;
+import io.novacron.operator.placement.VmRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One forecasting cycle for 10,000 VMs on 1,000 hosts, timed piece by piece: one sample per VM into
+ * the features, every VM forecast (a trained model serving CPU and memory, batched), and a
+ * rebalancing round over the pool. Baseline in the same run: the same forecasts one VM at a time.
+ * Also the heap the forecaster's per-VM state takes. Args: [vms=10000] [hosts=1000] [cycles=10].
+ */
+public final class CycleBenchmark {
+  private static final Duration STEP = Duration.ofSeconds(10);
+  private static final Duration HORIZON = Duration.ofMinutes(5);
+
+  public static void main(String[] args) {
+    int vms = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    int hosts = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+    int cycles = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    DjlSetup.configure(Path.of("").toAbsolutePath().resolve("bench/target/djl"));
+    Random random = new Random(3);
+    byte[] weights = randomModel(random);
+
+    long heapBefore = usedHeap();
+    Forecaster forecaster = new Forecaster(STEP, HORIZON);
+    List<RunningVm> running = new ArrayList<>();
+    double[] level = new double[vms];
+    for (int v = 0; v < vms; v++) {
+      running.add(
+          new RunningVm(
+              new UUID(0xc1c1e, v).toString(), "ns", "vm-" + v, "pool", "h" + (v % hosts), "x"));
+      level[v] = 5 + random.nextDouble() * 60;
+    }
+    Instant t = Instant.parse("2026-11-22T00:00:00Z");
+    for (int warm = 0; warm < 360; warm++) { // an hour of samples before measuring
+      feed(forecaster, running, level, random, t);
+      t = t.plus(STEP);
+    }
+    long heapAfter = usedHeap();
+    for (Resource r : List.of(Resource.CPU, Resource.MEMORY)) {
+      forecaster.serve(
+          new TrainedModel(
+              1,
+              r,
+              HORIZON,
+              t,
+              1,
+              1,
+              new TrainedModel.Score(1, 0.9),
+              "last value",
+              new TrainedModel.Score(2, 0.8),
+              weights));
+    }
+    List<HostView> views = new ArrayList<>();
+    for (int h = 0; h < hosts; h++) {
+      // 8 CPUs for ten 2-vCPU VMs: the busier hosts are forecast above the ceiling
+      views.add(new HostView("h" + h, true, null, false, Map.of(), 8, 262_144, 0, 0, Set.of()));
+    }
+    RebalancePlanner planner = new RebalancePlanner(new PlacementPlanner(4, 1));
+
+    double[] feedMs = new double[cycles];
+    double[] forecastMs = new double[cycles];
+    double[] planMs = new double[cycles];
+    int moves = 0;
+    for (int c = 0; c < cycles; c++) {
+      long a = System.nanoTime();
+      feed(forecaster, running, level, random, t);
+      t = t.plus(STEP);
+      long b = System.nanoTime();
+      List<Forecaster.VmForecast> forecasts = forecaster.forecastAll();
+      long d = System.nanoTime();
+      List<RebalancePlanner.Candidate> candidates = new ArrayList<>(forecasts.size());
+      for (Forecaster.VmForecast f : forecasts) {
+        candidates.add(
+            new RebalancePlanner.Candidate(
+                f.vm().uid(),
+                "ns",
+                f.vm().name(),
+                f.vm().host(),
+                new VmRequest(2, 2048, Map.of(), null, null),
+                f.cpu().percent() / 100 * 2,
+                2.0 * (1L << 30)));
+      }
+      moves = planner.plan(views, candidates, 3, Set.of(), 5).size();
+      long e = System.nanoTime();
+      feedMs[c] = (b - a) / 1e6;
+      forecastMs[c] = (d - b) / 1e6;
+      planMs[c] = (e - d) / 1e6;
+    }
+
+    // baseline: the same model, one VM at a time
+    float[][] rows = new float[vms][FeatureState.FEATURES];
+    for (float[] row : rows) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = random.nextFloat();
+      }
+    }
+    double oneByOneMs;
+    try (MlpForecaster model = MlpForecaster.load(weights)) {
+      long a = System.nanoTime();
+      for (float[] row : rows) {
+        model.predict(new float[][] {row});
+      }
+      oneByOneMs = (System.nanoTime() - a) / 1e6;
+    }
+    forecaster.close();
+
+    System.out.printf(
+        "%nForecast cycle, %,d VMs on %,d hosts (median of %d cycles):%n", vms, hosts, cycles);
+    System.out.printf("  features (one sample per VM)        %8.1f ms%n", median(feedMs));
+    System.out.printf(
+        "  forecasts (CPU + memory, batched)   %8.1f ms   (%,.0f VM forecasts/s)%n",
+        median(forecastMs), vms / median(forecastMs) * 1000);
+    System.out.printf("  rebalancing round (%d moves)         %8.1f ms%n", moves, median(planMs));
+    System.out.printf(
+        "  whole cycle                         %8.1f ms%n",
+        median(feedMs) + median(forecastMs) + median(planMs));
+    System.out.printf(
+        "  baseline: CPU forecasts one VM at a time %8.1f ms (%,.0f/s)%n",
+        oneByOneMs, vms / oneByOneMs * 1000);
+    System.out.printf(
+        "  forecaster state on the heap: ~%,d MB for %,d VMs%n",
+        (heapAfter - heapBefore) >> 20, vms);
+  }
+
+  private static void feed(
+      Forecaster forecaster, List<RunningVm> running, double[] level, Random random, Instant at) {
+    for (int v = 0; v < running.size(); v++) {
+      double cpu = Math.max(0, Math.min(100, level[v] + random.nextGaussian() * 5));
+      forecaster.accept(
+          running.get(v),
+          new VmSample(
+              running.get(v).uid(), at, cpu, List.of(cpu), 1L << 30, 2L << 30, 0, 0, 0, 0, 0, 0));
+    }
+  }
+
+  private static byte[] randomModel(Random random) {
+    float[][] x = new float[2048][FeatureState.FEATURES];
+    float[] y = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < FeatureState.FEATURES; j++) {
+        x[i][j] = random.nextFloat();
+      }
+      y[i] = random.nextFloat() / 10;
+    }
+    try (MlpForecaster m =
+        MlpForecaster.train(
+            new MlpForecaster.TrainingSet(x, y), new MlpForecaster.Plan(1, 256, 1e-3f, 1))) {
+      return m.parameters();
+    }
+  }
+
+  private static long usedHeap() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    Runtime r = Runtime.getRuntime();
+    return r.totalMemory() - r.freeMemory();
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}
