@@ -86,7 +86,7 @@ final class PoolRebalancer {
       r.fromHost = m.vm().host();
       r.toHost = m.to();
       r.reason = m.reason();
-      r.expectedGain = Math.round(m.gain() * 1000) / 1000.0;
+      r.expectedGain = rounded(m.gain());
       out.add(r);
     }
     writeVmRecommendations(client, placed, moves, now);
@@ -202,8 +202,12 @@ final class PoolRebalancer {
     VirtualMachineStatus.Recommendation r = new VirtualMachineStatus.Recommendation();
     r.targetHost = m.to();
     r.reason = m.reason();
-    r.expectedGain = Math.round(m.gain() * 1000) / 1000.0;
+    r.expectedGain = rounded(m.gain());
     r.generatedAt = now.toString();
     return r;
+  }
+
+  private static double rounded(double gain) {
+    return Math.round(gain * 1000) / 1000.0;
   }
 }
