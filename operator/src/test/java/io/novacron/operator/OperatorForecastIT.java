@@ -16,12 +16,9 @@ import io.novacron.operator.forecast.Resource;
 import io.novacron.operator.forecast.TrainedModel;
 import io.novacron.operator.store.Database;
 import io.novacron.operator.testing.FastOperatorConfig;
+import io.novacron.operator.testing.HttpGets;
 import io.novacron.operator.testing.MockApi;
 import io.novacron.operator.testing.RestartablePostgres;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -90,14 +87,7 @@ class OperatorForecastIT {
                         .get(0),
                 h -> h.forecastCpuPercent != null && h.forecastMemoryMiB != null);
     assertThat(host.forecastCpuPercent).isBetween(0.0, 100.0);
-    String metrics =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + operator.httpPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String metrics = HttpGets.get("http://127.0.0.1:" + operator.httpPort() + "/metrics").body();
     assertThat(metrics)
         .contains(
             "novacron_forecast_cycle_seconds_count",

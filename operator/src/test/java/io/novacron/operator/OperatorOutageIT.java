@@ -7,11 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus.Phase;
 import io.novacron.operator.testing.FastOperatorConfig;
+import io.novacron.operator.testing.HttpGets;
 import io.novacron.operator.testing.MockApi;
 import io.novacron.operator.testing.RestartablePostgres;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +32,6 @@ class OperatorOutageIT {
   private RestartablePostgres postgres;
   private MockApi api;
   private NovaCronOperator operator;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() throws Exception {
@@ -93,10 +90,7 @@ class OperatorOutageIT {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + path))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpGets.get("http://127.0.0.1:" + operator.httpPort() + path);
   }
 
   /** VM samples the collector has taken, from /metrics. */

@@ -1,0 +1,237 @@
+package io.novacron.bench.forecast;
+
+import io.novacron.operator.forecast.DjlSetup;
+import io.novacron.operator.forecast.FeatureState;
+import io.novacron.operator.forecast.MlpForecaster;
+import io.novacron.operator.forecast.Resource;
+import io.novacron.operator.placement.HostView;
+import io.novacron.operator.placement.PlacementPlanner;
+import io.novacron.operator.placement.RebalancePlanner;
+import io.novacron.operator.placement.VmRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Replays the shared traces onto a simulated pool and compares three policies over the same replay:
+ * no rebalancing; reactive (moves planned from current usage every step, like the descheduler's
+ * LowNodeUtilization); and NovaCron's (moves planned from the model's forecasts). Both moving
+ * policies use the same planner, threshold and move limit and their moves take effect within the
+ * step. Every CPU series is taken at a 5-minute step; each VM replays one series from the
+ * evaluation part (after the 70 % cut), scaled and phase-shifted, with noise; the model is trained
+ * on the training part only. Args: [vms=10000] [hosts=1000] [steps=288].
+ */
+public final class ReplaySimulator {
+  private static final int STEP_SECONDS = 300;
+  private static final double TRAIN_SHARE = 0.7;
+  private static final int VCPUS = 2;
+  private static final int HOST_CPUS = 14;
+  private static final int MOVES_PER_STEP = 5;
+  private static final int THRESHOLD = 3;
+
+  public static void main(String[] args) throws IOException {
+    int vms = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    int hosts = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+    int steps = args.length > 2 ? Integer.parseInt(args[2]) : 288;
+    Path repo = Path.of("").toAbsolutePath();
+    DjlSetup.configure(repo.resolve("bench/target/djl"));
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> all = Files.walk(repo.resolve("../shared/data/traces"))) {
+      all.filter(p -> p.toString().endsWith(".csv")).sorted().forEach(files::add);
+    }
+    List<double[]> series = new ArrayList<>();
+    for (Trace t : Trace.load(files, TRAIN_SHARE)) {
+      double[] cpu = t.percent().get(Resource.CPU);
+      int every = STEP_SECONDS / t.stepSeconds();
+      double[] fiveMinute = new double[cpu.length / every];
+      for (int i = 0; i < fiveMinute.length; i++) {
+        fiveMinute[i] = cpu[i * every];
+      }
+      series.add(fiveMinute);
+    }
+
+    Random random = new Random(11);
+    double[][] usage = new double[vms][];
+    double[] scale = new double[vms];
+    for (int v = 0; v < vms; v++) {
+      double[] s = series.get(v % series.size());
+      int split = (int) (s.length * TRAIN_SHARE);
+      int room = s.length - split - steps - 1;
+      int offset = split + (room > 0 ? random.nextInt(room) : 0);
+      scale[v] = 0.4 + 1.2 * random.nextDouble();
+      usage[v] = new double[steps + 1];
+      for (int t = 0; t <= steps; t++) {
+        double x = scale[v] * s[Math.min(s.length - 1, offset + t)] + random.nextGaussian() * 3;
+        usage[v][t] = Math.max(0, Math.min(100, x));
+      }
+    }
+
+    double demand = 0;
+    for (double[] u : usage) {
+      for (int t = 1; t <= steps; t++) {
+        demand += u[t] / 100 * VCPUS / steps;
+      }
+    }
+    System.out.printf(
+        "Mean demand %.0f %% of the pool's CPUs%n", 100 * demand / ((double) hosts * HOST_CPUS));
+    long started = System.nanoTime();
+    try (MlpForecaster model = train(series)) {
+      double[][] forecasts = forecastAll(model, usage, vms, steps);
+      System.out.printf(
+          "Replay: %,d VMs (2 vCPUs) on %,d hosts (%d CPUs), %d steps of 5 minutes from %d trace"
+              + " timelines; model trained and run in %.1f s%n",
+          vms, hosts, HOST_CPUS, steps, series.size(), (System.nanoTime() - started) / 1e9);
+      System.out.printf(
+          "%n  %-34s %16s %16s %12s %12s%n",
+          "policy", "overload min", "above-80% min", "migrations", "imbalance");
+      report("no rebalancing", simulate(usage, null, hosts, steps, false));
+      report("reactive (current usage)", simulate(usage, null, hosts, steps, true));
+      report("NovaCron (forecasts)", simulate(usage, forecasts, hosts, steps, true));
+    }
+  }
+
+  private record Outcome(long overloadMinutes, long hotMinutes, int migrations, double imbalance) {}
+
+  private static void report(String policy, Outcome o) {
+    System.out.printf(
+        "  %-34s %,16d %,16d %,12d %12.4f%n",
+        policy, o.overloadMinutes(), o.hotMinutes(), o.migrations(), o.imbalance());
+  }
+
+  /**
+   * Steps through the replay; before each step the policy may move VMs (planned from the usage just
+   * seen or from the forecast of the coming step), then the step's real usage is scored.
+   */
+  private static Outcome simulate(
+      double[][] usage, double[][] forecasts, int hosts, int steps, boolean rebalance) {
+    int vms = usage.length;
+    int[] hostOf = new int[vms];
+    for (int v = 0; v < vms; v++) {
+      hostOf[v] = v % hosts;
+    }
+    RebalancePlanner planner = new RebalancePlanner(new PlacementPlanner(4, 1));
+    long overload = 0;
+    long hot = 0;
+    int migrations = 0;
+    double imbalance = 0;
+    for (int t = 0; t < steps; t++) {
+      if (rebalance) {
+        List<RebalancePlanner.Candidate> candidates = new ArrayList<>(vms);
+        for (int v = 0; v < vms; v++) {
+          double cpu = forecasts == null ? usage[v][t] : forecasts[v][t];
+          candidates.add(
+              new RebalancePlanner.Candidate(
+                  String.valueOf(v),
+                  "ns",
+                  "vm-" + v,
+                  "h" + hostOf[v],
+                  new VmRequest(VCPUS, 2048, Map.of(), null, null),
+                  cpu / 100 * VCPUS,
+                  0));
+        }
+        for (RebalancePlanner.Move m :
+            planner.plan(views(hosts, hostOf), candidates, THRESHOLD, Set.of(), MOVES_PER_STEP)) {
+          hostOf[Integer.parseInt(m.vm().uid())] = Integer.parseInt(m.to().substring(1));
+          migrations++;
+        }
+      }
+      double[] cores = new double[hosts];
+      for (int v = 0; v < vms; v++) {
+        cores[hostOf[v]] += usage[v][t + 1] / 100 * VCPUS;
+      }
+      double sum = 0;
+      double squares = 0;
+      for (double c : cores) {
+        double u = c / HOST_CPUS;
+        overload += u > 1 ? 5 : 0;
+        hot += u > 0.8 ? 5 : 0;
+        sum += u;
+        squares += u * u;
+      }
+      double mean = sum / hosts;
+      imbalance += Math.sqrt(Math.max(0, squares / hosts - mean * mean)) / steps;
+    }
+    return new Outcome(overload, hot, migrations, imbalance);
+  }
+
+  private static List<HostView> views(int hosts, int[] hostOf) {
+    int[] count = new int[hosts];
+    for (int h : hostOf) {
+      count[h]++;
+    }
+    List<HostView> out = new ArrayList<>(hosts);
+    for (int h = 0; h < hosts; h++) {
+      out.add(
+          new HostView(
+              "h" + h,
+              true,
+              null,
+              false,
+              Map.of(),
+              HOST_CPUS,
+              262_144,
+              count[h] * VCPUS,
+              count[h] * 2048L,
+              Set.of()));
+    }
+    return out;
+  }
+
+  /** The model of the evaluation, 5 minutes ahead, on every series' training part. */
+  private static MlpForecaster train(List<double[]> series) {
+    List<float[]> x = new ArrayList<>();
+    List<Float> y = new ArrayList<>();
+    for (double[] s : series) {
+      float[][] f = features(s);
+      int split = (int) (s.length * TRAIN_SHARE);
+      for (int t = 12; t + 1 < split; t++) {
+        x.add(f[t]);
+        y.add((float) ((s[t + 1] - s[t]) / 100));
+      }
+    }
+    float[] targets = new float[y.size()];
+    for (int i = 0; i < targets.length; i++) {
+      targets[i] = y.get(i);
+    }
+    return MlpForecaster.train(
+        new MlpForecaster.TrainingSet(x.toArray(float[][]::new), targets),
+        MlpForecaster.Plan.standard());
+  }
+
+  /** Each VM's forecast of step t+1 made at step t (features from its own replayed usage). */
+  private static double[][] forecastAll(MlpForecaster model, double[][] usage, int vms, int steps) {
+    double[][] out = new double[vms][steps];
+    float[][][] features = new float[vms][][];
+    for (int v = 0; v < vms; v++) {
+      features[v] = features(usage[v]);
+    }
+    for (int t = 0; t < steps; t++) {
+      float[][] batch = new float[vms][];
+      for (int v = 0; v < vms; v++) {
+        batch[v] = features[v][t];
+      }
+      float[] change = model.predict(batch);
+      for (int v = 0; v < vms; v++) {
+        out[v][t] = Math.max(0, Math.min(100, usage[v][t] + 100 * change[v]));
+      }
+    }
+    return out;
+  }
+
+  private static float[][] features(double[] s) {
+    FeatureState state = new FeatureState(STEP_SECONDS);
+    float[][] out = new float[s.length][FeatureState.FEATURES];
+    for (int t = 0; t < s.length; t++) {
+      state.add(Instant.EPOCH, s[t]); // no wall-clock time in the traces (see EvaluateTraces)
+      state.features(out[t], 0);
+    }
+    return out;
+  }
+}
