@@ -18,8 +18,17 @@ public final class LazyDatabase implements ConnectionSource, AutoCloseable {
     this.settings = settings;
   }
 
+  /**
+   * A pooled connection. Only opening the database is serialised: waiting for a connection from the
+   * pool (up to its timeout while PostgreSQL is down) happens outside the lock, so the writer's
+   * retries never make a readiness probe queue behind them.
+   */
   @Override
-  public synchronized Connection connect() throws SQLException {
+  public Connection connect() throws SQLException {
+    return open().dataSource().getConnection();
+  }
+
+  private synchronized Database open() throws SQLException {
     if (closed) {
       throw new SQLException("metric database closed");
     }
@@ -30,7 +39,7 @@ public final class LazyDatabase implements ConnectionSource, AutoCloseable {
         throw new SQLException("cannot open the metric database: " + e.getMessage(), e);
       }
     }
-    return database.dataSource().getConnection();
+    return database;
   }
 
   /** Throws unless the database answers and every migration has been applied successfully. */
