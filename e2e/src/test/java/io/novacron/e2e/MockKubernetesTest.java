@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,8 @@ class MockKubernetesTest {
 
   static String get(String path, String accept) throws Exception {
     HttpRequest.Builder req =
-        HttpRequest.newBuilder(URI.create(api.url().replaceAll("/$", "") + path));
+        HttpRequest.newBuilder(URI.create(api.url().replaceAll("/$", "") + path))
+            .timeout(Duration.ofSeconds(30));
     if (accept != null) {
       req.header("Accept", accept);
     }

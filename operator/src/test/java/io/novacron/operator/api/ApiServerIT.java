@@ -218,7 +218,10 @@ class ApiServerIT {
     String url = vmHistory("team-a", "web", BASE, BASE.plusSeconds(3600), "60s");
     HttpResponse<byte[]> zipped =
         http.send(
-            HttpRequest.newBuilder(URI.create(url)).header("Accept-Encoding", "gzip").build(),
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("Accept-Encoding", "gzip")
+                .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(zipped.statusCode()).isEqualTo(200);
     assertThat(zipped.headers().firstValue("content-encoding")).hasValue("gzip");
@@ -230,7 +233,10 @@ class ApiServerIT {
     assertThat(zipped.headers().firstValue("cache-control")).hasValue("max-age=300");
     HttpResponse<String> notModified =
         http.send(
-            HttpRequest.newBuilder(URI.create(url)).header("If-None-Match", etag).build(),
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("If-None-Match", etag)
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(notModified.statusCode()).isEqualTo(304);
     assertThat(notModified.body()).isEmpty();
@@ -275,6 +281,7 @@ class ApiServerIT {
     HttpResponse<String> post =
         http.send(
             HttpRequest.newBuilder(URI.create(web))
+                .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString("{}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -343,7 +350,8 @@ class ApiServerIT {
 
   private static HttpResponse<String> get(String url) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static JsonNode getJson(String url) throws Exception {
