@@ -21,6 +21,34 @@ public final class PlacementPlanner {
   }
 
   public PlacementDecision choose(VmRequest vm, List<HostView> hosts) {
+    return choose(
+        vm,
+        hosts,
+        Comparator.comparingDouble((HostView h) -> freeFractionAfter(vm, h))
+            .thenComparing(HostView::name, Comparator.reverseOrder()));
+  }
+
+  /**
+   * Forecast-aware placement (automation Partial and Full): of the hosts the rules allow, the one
+   * whose VMs are forecast to use the smallest share of its CPUs; allocation breaks ties. {@code
+   * forecastCores}: per host, the CPU cores its VMs are forecast to use (absent: none).
+   */
+  public PlacementDecision chooseByForecast(
+      VmRequest vm, List<HostView> hosts, Map<String, Double> forecastCores) {
+    Comparator<HostView> quietest =
+        Comparator.comparingDouble(
+            (HostView h) -> -forecastCores.getOrDefault(h.name(), 0.0) / Math.max(1, h.cpus()));
+    return choose(
+        vm,
+        hosts,
+        quietest
+            .thenComparingDouble((HostView h) -> freeFractionAfter(vm, h))
+            .thenComparing(HostView::name, Comparator.reverseOrder()));
+  }
+
+  /** The best host by {@code preference} (greatest wins) among those the rules allow. */
+  private PlacementDecision choose(
+      VmRequest vm, List<HostView> hosts, Comparator<HostView> preference) {
     Map<String, String> rejections = new LinkedHashMap<>();
     Optional<HostView> best =
         hosts.stream()
@@ -34,9 +62,7 @@ public final class PlacementPlanner {
                 })
             .toList()
             .stream()
-            .max(
-                Comparator.comparingDouble((HostView h) -> freeFractionAfter(vm, h))
-                    .thenComparing(HostView::name, Comparator.reverseOrder()));
+            .max(preference);
     return new PlacementDecision(
         best.map(HostView::name), best.isPresent() ? Map.of() : rejections);
   }

@@ -2,6 +2,7 @@ package io.novacron.operator.vm;
 
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.nodepool.RebalancingSpec;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineSpec;
 import io.novacron.operator.domain.DomainNames;
@@ -32,6 +33,9 @@ public final class VmPlacement {
   private final HostConnections hosts;
   private final PlacementLedger ledger;
 
+  /** Per "pool/host": CPU cores its VMs are forecast to use, from their status (see learn). */
+  private volatile Map<String, Double> forecastCores = Map.of();
+
   public VmPlacement(HostConnections hosts, PlacementLedger ledger) {
     this.hosts = hosts;
     this.ledger = ledger;
@@ -41,6 +45,7 @@ public final class VmPlacement {
   void learn(Collection<VirtualMachine> vms) {
     Set<String> live = new HashSet<>();
     Map<String, Assignment> placed = new HashMap<>();
+    Map<String, Double> forecast = new HashMap<>();
     for (VirtualMachine vm : vms) {
       if (vm.isMarkedForDeletion()) {
         continue;
@@ -48,6 +53,8 @@ public final class VmPlacement {
       String uid = vm.getMetadata().getUid();
       live.add(uid);
       if (vm.getStatus() != null && vm.getStatus().host != null && vm.getSpec() != null) {
+        forecast.merge(
+            vm.getSpec().nodePool + "/" + vm.getStatus().host, forecastCoresOf(vm), Double::sum);
         try {
           placed.put(uid, assignment(vm, vm.getStatus().host));
         } catch (IllegalArgumentException e) {
@@ -56,6 +63,17 @@ public final class VmPlacement {
       }
     }
     ledger.sync(live, placed);
+    forecastCores = forecast;
+  }
+
+  private static double forecastCoresOf(VirtualMachine vm) {
+    var f = vm.getStatus().forecast;
+    if (f == null || f.cpuPercent.isEmpty()) {
+      return 0;
+    }
+    int vcpus =
+        vm.getStatus().resources != null ? vm.getStatus().resources.vcpus : vm.getSpec().vcpus;
+    return f.cpuPercent.get(0) / 100 * vcpus;
   }
 
   void record(VirtualMachine vm, String host) {
@@ -96,12 +114,33 @@ public final class VmPlacement {
             views.add(view(pool.getMetadata().getName(), h));
           }
           VmRequest request = VmRequest.of(vm.getSpec());
+          PlacementPlanner planner =
+              new PlacementPlanner(pool.getSpec().overcommit.cpu, pool.getSpec().overcommit.memory);
           PlacementDecision decision =
-              new PlacementPlanner(pool.getSpec().overcommit.cpu, pool.getSpec().overcommit.memory)
-                  .choose(request, views);
+              forecastAware(pool)
+                  ? planner.chooseByForecast(request, views, forecastOnHosts(pool))
+                  : planner.choose(request, views);
           decision.host().ifPresent(host -> record(vm, host));
           return decision;
         });
+  }
+
+  /** Automation Partial and Full place new VMs by their hosts' forecast load. */
+  private static boolean forecastAware(NodePool pool) {
+    return pool.getSpec().rebalancing != null
+        && pool.getSpec().rebalancing.automation != RebalancingSpec.Automation.Manual;
+  }
+
+  private Map<String, Double> forecastOnHosts(NodePool pool) {
+    Map<String, Double> out = new HashMap<>();
+    String prefix = pool.getMetadata().getName() + "/";
+    forecastCores.forEach(
+        (key, cores) -> {
+          if (key.startsWith(prefix)) {
+            out.put(key.substring(prefix.length()), cores);
+          }
+        });
+    return out;
   }
 
   private HostView view(String pool, HostSpec h) {

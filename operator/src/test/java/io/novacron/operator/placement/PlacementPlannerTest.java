@@ -77,4 +77,24 @@ class PlacementPlannerTest {
     assertThat(planner.choose(vm(1, 128), List.of()).explanation())
         .isEqualTo("the pool has no hosts");
   }
+
+  @Test
+  void forecastAwarePlacementPrefersTheHostForecastToBeQuietest() {
+    // h2 has the most free allocation, but its VMs are forecast to keep its CPUs busy
+    List<HostView> hosts = List.of(host("h1", 2, 1024), host("h2", 1, 512), host("h3", 3, 0));
+    Map<String, Double> forecastCores = Map.of("h1", 1.0, "h2", 3.5, "h3", 0.5);
+    assertThat(planner.chooseByForecast(vm(1, 512), hosts, forecastCores).host()).contains("h3");
+    // without forecasts for any host it falls back to free allocation
+    assertThat(planner.chooseByForecast(vm(1, 512), hosts, Map.of()).host()).contains("h2");
+  }
+
+  @Test
+  void forecastAwarePlacementStillObeysTheRules() {
+    HostView quietButFull = host("h1", 4, 0); // no vCPU left
+    HostView busy = host("h2", 0, 0);
+    var decision =
+        planner.chooseByForecast(
+            vm(1, 128), List.of(quietButFull, busy), Map.of("h1", 0.0, "h2", 3.9));
+    assertThat(decision.host()).contains("h2");
+  }
 }
