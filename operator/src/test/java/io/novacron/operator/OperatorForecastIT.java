@@ -9,15 +9,14 @@ import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.operator.forecast.DjlSetup;
-import io.novacron.operator.forecast.FeatureState;
 import io.novacron.operator.forecast.ForecastModels;
-import io.novacron.operator.forecast.MlpForecaster;
 import io.novacron.operator.forecast.Resource;
 import io.novacron.operator.forecast.TrainedModel;
 import io.novacron.operator.store.Database;
 import io.novacron.operator.testing.FastOperatorConfig;
 import io.novacron.operator.testing.HttpGets;
 import io.novacron.operator.testing.MockApi;
+import io.novacron.operator.testing.RandomModels;
 import io.novacron.operator.testing.RestartablePostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -136,25 +135,10 @@ class OperatorForecastIT {
             f -> f != null);
   }
 
-  /**
-   * A small model trained on random rows: what it predicts does not matter here, that it runs does.
-   */
+  /** What the stored model predicts does not matter here, that it loads and runs does. */
   private static byte[] trainedParameters() {
     DjlSetup.configure(Path.of("target/djl"));
-    Random random = new Random(1);
-    float[][] x = new float[512][FeatureState.FEATURES];
-    float[] y = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      for (int j = 0; j < FeatureState.FEATURES; j++) {
-        x[i][j] = random.nextFloat();
-      }
-      y[i] = random.nextFloat() / 10;
-    }
-    try (MlpForecaster model =
-        MlpForecaster.train(
-            new MlpForecaster.TrainingSet(x, y), new MlpForecaster.Plan(1, 64, 1e-3f, 1))) {
-      return model.parameters();
-    }
+    return RandomModels.weights(new Random(1), 512, 64);
   }
 
   /** Stores a CPU model whose validation says it beats the best baseline (1.5 vs 2.5 points). */

@@ -12,6 +12,7 @@ import io.novacron.operator.placement.HostView;
 import io.novacron.operator.placement.PlacementPlanner;
 import io.novacron.operator.placement.RebalancePlanner;
 import io.novacron.operator.placement.VmRequest;
+import io.novacron.operator.testing.RandomModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +40,7 @@ public final class CycleBenchmark {
     int cycles = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     DjlSetup.configure(Path.of("").toAbsolutePath().resolve("bench/target/djl"));
     Random random = new Random(3);
-    byte[] weights = randomModel(random);
+    byte[] weights = RandomModels.weights(random, 2048, 256);
 
     long heapBefore = usedHeap();
     Forecaster forecaster = new Forecaster(STEP, HORIZON);
@@ -151,22 +152,6 @@ public final class CycleBenchmark {
           running.get(v),
           new VmSample(
               running.get(v).uid(), at, cpu, List.of(cpu), 1L << 30, 2L << 30, 0, 0, 0, 0, 0, 0));
-    }
-  }
-
-  private static byte[] randomModel(Random random) {
-    float[][] x = new float[2048][FeatureState.FEATURES];
-    float[] y = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      for (int j = 0; j < FeatureState.FEATURES; j++) {
-        x[i][j] = random.nextFloat();
-      }
-      y[i] = random.nextFloat() / 10;
-    }
-    try (MlpForecaster m =
-        MlpForecaster.train(
-            new MlpForecaster.TrainingSet(x, y), new MlpForecaster.Plan(1, 256, 1e-3f, 1))) {
-      return m.parameters();
     }
   }
 

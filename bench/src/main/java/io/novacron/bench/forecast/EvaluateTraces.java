@@ -241,7 +241,7 @@ public final class EvaluateTraces {
   }
 
   /** Features at every origin (null before the first value). */
-  private static float[][] featuresOf(double[] v, int step) {
+  static float[][] featuresOf(double[] v, int step) {
     FeatureState state = new FeatureState(step);
     float[][] out = new float[v.length][];
     for (int t = 0; t < v.length; t++) {

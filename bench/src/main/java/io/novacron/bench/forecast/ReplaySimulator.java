@@ -1,7 +1,6 @@
 package io.novacron.bench.forecast;
 
 import io.novacron.operator.forecast.DjlSetup;
-import io.novacron.operator.forecast.FeatureState;
 import io.novacron.operator.forecast.MlpForecaster;
 import io.novacron.operator.forecast.Resource;
 import io.novacron.operator.placement.HostView;
@@ -11,7 +10,6 @@ import io.novacron.operator.placement.VmRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +187,7 @@ public final class ReplaySimulator {
     List<float[]> x = new ArrayList<>();
     List<Float> y = new ArrayList<>();
     for (double[] s : series) {
-      float[][] f = features(s);
+      float[][] f = EvaluateTraces.featuresOf(s, STEP_SECONDS);
       int split = (int) (s.length * TRAIN_SHARE);
       for (int t = 12; t + 1 < split; t++) {
         x.add(f[t]);
@@ -210,7 +208,7 @@ public final class ReplaySimulator {
     double[][] out = new double[vms][steps];
     float[][][] features = new float[vms][][];
     for (int v = 0; v < vms; v++) {
-      features[v] = features(usage[v]);
+      features[v] = EvaluateTraces.featuresOf(usage[v], STEP_SECONDS);
     }
     for (int t = 0; t < steps; t++) {
       float[][] batch = new float[vms][];
@@ -221,16 +219,6 @@ public final class ReplaySimulator {
       for (int v = 0; v < vms; v++) {
         out[v][t] = Math.max(0, Math.min(100, usage[v][t] + 100 * change[v]));
       }
-    }
-    return out;
-  }
-
-  private static float[][] features(double[] s) {
-    FeatureState state = new FeatureState(STEP_SECONDS);
-    float[][] out = new float[s.length][FeatureState.FEATURES];
-    for (int t = 0; t < s.length; t++) {
-      state.add(Instant.EPOCH, s[t]); // no wall-clock time in the traces (see EvaluateTraces)
-      state.features(out[t], 0);
     }
     return out;
   }

@@ -3,6 +3,7 @@ package io.novacron.operator.nodepool;
 import io.novacron.crds.nodepool.HostStatus;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
+import io.novacron.operator.placement.VmCores;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -104,10 +105,9 @@ public final class PoolOutlook {
       if (!host.equals(s.host) || s.forecast == null || s.usage == null) {
         continue;
       }
-      int vcpus = s.resources != null ? s.resources.vcpus : vm.getSpec().vcpus;
-      double coresNow = s.usage.cpuPercent == null ? 0 : s.usage.cpuPercent / 100 * vcpus;
+      double coresNow = s.usage.cpuPercent == null ? 0 : VmCores.at(vm, s.usage.cpuPercent);
       double coresAhead =
-          s.forecast.cpuPercent.isEmpty() ? coresNow : s.forecast.cpuPercent.get(0) / 100 * vcpus;
+          s.forecast.cpuPercent.isEmpty() ? coresNow : VmCores.at(vm, s.forecast.cpuPercent.get(0));
       double bytesNow = s.usage.memoryUsedBytes == null ? 0 : s.usage.memoryUsedBytes;
       double bytesAhead =
           s.forecast.memoryBytes.isEmpty() ? bytesNow : s.forecast.memoryBytes.get(0);

@@ -16,6 +16,7 @@ import io.novacron.operator.placement.PlacementPlanner;
 import io.novacron.operator.placement.RebalancePlanner;
 import io.novacron.operator.placement.RebalancePlanner.Candidate;
 import io.novacron.operator.placement.RebalancePlanner.Move;
+import io.novacron.operator.placement.VmCores;
 import io.novacron.operator.placement.VmRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -146,7 +147,6 @@ final class PoolRebalancer {
         continue;
       }
       try {
-        int vcpus = s.resources != null ? s.resources.vcpus : vm.getSpec().vcpus;
         VmRequest request = VmRequest.of(vm.getSpec());
         double bytes =
             s.forecast.memoryBytes.isEmpty()
@@ -159,7 +159,7 @@ final class PoolRebalancer {
                 vm.getMetadata().getName(),
                 s.host,
                 request,
-                s.forecast.cpuPercent.get(0) / 100 * vcpus,
+                VmCores.at(vm, s.forecast.cpuPercent.get(0)),
                 bytes));
       } catch (IllegalArgumentException e) {
         // invalid spec: its own status says why

@@ -17,6 +17,7 @@ import io.novacron.operator.placement.PlacementLedger;
 import io.novacron.operator.placement.PlacementLedger.Assignment;
 import io.novacron.operator.placement.PlacementLedger.HostAllocation;
 import io.novacron.operator.placement.PlacementPlanner;
+import io.novacron.operator.placement.VmCores;
 import io.novacron.operator.placement.VmRequest;
 import io.novacron.operator.validation.NodePoolValidator;
 import java.util.ArrayList;
@@ -71,9 +72,7 @@ public final class VmPlacement {
     if (f == null || f.cpuPercent.isEmpty()) {
       return 0;
     }
-    int vcpus =
-        vm.getStatus().resources != null ? vm.getStatus().resources.vcpus : vm.getSpec().vcpus;
-    return f.cpuPercent.get(0) / 100 * vcpus;
+    return VmCores.at(vm, f.cpuPercent.get(0));
   }
 
   void record(VirtualMachine vm, String host) {
