@@ -107,6 +107,12 @@ echo "NOVACRON-GUEST-BOOTED vcpus=$(grep -c ^processor /proc/cpuinfo)" \
 if grep -q 'novacron.burn=1' /proc/cmdline; then
   (while :; do :; done) &
 fi
+# novacron.dirty=1: keep rewriting 32 MiB of tmpfs with non-zero bytes (pages live migration
+# must send again and again; zero pages would travel almost free)
+if grep -q 'novacron.dirty=1' /proc/cmdline; then
+  mkdir -p /dirty && mount -t tmpfs -o size=40m tmpfs /dirty
+  (while :; do yes novacron-dirty | head -c 33554432 >/dirty/pages; done) &
+fi
 i=0
 while true; do
   i=$((i + 1))

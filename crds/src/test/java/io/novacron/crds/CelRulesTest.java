@@ -123,8 +123,20 @@ class CelRulesTest {
     assertThat(violations("nodepools", "spec.backend", "KubeVirt", "Libvirt"))
         .containsExactly("backend is immutable");
     Map<String, Object> migration = json("{\"vmName\":\"a\",\"mode\":\"Live\"}");
+    String immutable = "a Migration's spec is immutable except cancel and switchToPostCopy";
     assertThat(violations("migrations", "spec", with(migration, "vmName", "b"), migration))
-        .containsExactly("a Migration's spec is immutable");
+        .containsExactly(immutable);
+    assertThat(violations("migrations", "spec", with(migration, "targetHost", "h2"), migration))
+        .containsExactly(immutable);
+    assertThat(violations("migrations", "spec", with(migration, "autoConverge", true), migration))
+        .containsExactly(immutable);
+    Map<String, Object> cancelled = with(migration, "cancel", true);
+    assertThat(violations("migrations", "spec", cancelled, migration)).isEmpty();
+    assertThat(
+            violations("migrations", "spec", with(migration, "switchToPostCopy", true), migration))
+        .isEmpty();
+    assertThat(violations("migrations", "spec", with(migration, "cancel", false), cancelled))
+        .containsExactly("a cancelled Migration cannot be resumed");
   }
 
   @Test

@@ -26,6 +26,10 @@ import io.novacron.operator.metrics.Collector;
 import io.novacron.operator.metrics.KnownHosts;
 import io.novacron.operator.metrics.RunningVms;
 import io.novacron.operator.metrics.UsagePublisher;
+import io.novacron.operator.migration.MigrationHistory;
+import io.novacron.operator.migration.MigrationJobs;
+import io.novacron.operator.migration.MigrationReconciler;
+import io.novacron.operator.migration.MigrationSettings;
 import io.novacron.operator.nodepool.NodePoolReconciler;
 import io.novacron.operator.placement.PlacementLedger;
 import io.novacron.operator.store.LazyDatabase;
@@ -65,6 +69,8 @@ public final class NovaCronOperator implements AutoCloseable {
   private final ForecastService forecasts;
   private final PrometheusMeterRegistry meters;
   private final ApiServer api;
+  private final MigrationJobs migrationJobs = new MigrationJobs();
+  private final MigrationHistory migrationHistory;
   private final String httpHost;
   private final int httpPort;
   private int boundPort;
@@ -89,6 +95,7 @@ public final class NovaCronOperator implements AutoCloseable {
                 config.get(OperatorConfig.CONSOLE_LOG_DIR)));
 
     this.database = new LazyDatabase(config.databaseSettings());
+    this.migrationHistory = new MigrationHistory(database);
     int queueCapacity = config.get(OperatorConfig.SAMPLE_QUEUE_CAPACITY);
     this.sampleWriter =
         new SampleWriter(
@@ -152,10 +159,11 @@ public final class NovaCronOperator implements AutoCloseable {
             knownHosts,
             clock,
             meters));
+    VmPlacement placement = new VmPlacement(hosts, new PlacementLedger());
     operator.register(
         new VirtualMachineReconciler(
             hosts,
-            new VmPlacement(hosts, new PlacementLedger()),
+            placement,
             new DomainLifecycle(
                 renderer, vmRecorder, config.get(OperatorConfig.SHUTDOWN_GRACE_PERIOD), clock),
             vmRecorder,
@@ -167,6 +175,34 @@ public final class NovaCronOperator implements AutoCloseable {
             c.settingNamespaces(namespaces);
           }
         });
+    operator.register(
+        migrationReconciler(config, placement, conditions, events, clock),
+        c -> {
+          if (!namespaces.isEmpty()) {
+            c.settingNamespaces(namespaces);
+          }
+        });
+  }
+
+  private MigrationReconciler migrationReconciler(
+      OperatorConfig config,
+      VmPlacement placement,
+      ConditionWriter conditions,
+      EventRecorder events,
+      Clock clock) {
+    return new MigrationReconciler(
+        placement,
+        migrationJobs,
+        new MigrationSettings(
+            hosts,
+            conditions,
+            events,
+            config.get(OperatorConfig.MIGRATION_TIMEOUT_PER_GIB),
+            config.get(OperatorConfig.MIGRATION_PROGRESS_TIMEOUT),
+            config.get(OperatorConfig.MIGRATION_PROGRESS_INTERVAL),
+            config.get(OperatorConfig.SHUTDOWN_GRACE_PERIOD)),
+        migrationHistory,
+        clock);
   }
 
   /** A minute's rollup waits for the samples of two more intervals (a slow host's included). */
@@ -243,6 +279,8 @@ public final class NovaCronOperator implements AutoCloseable {
     forecasts.close();
     collector.close();
     operator.stop();
+    migrationJobs.close();
+    migrationHistory.close();
     sampleWriter.close();
     database.close();
     probeExecutor.shutdownNow();

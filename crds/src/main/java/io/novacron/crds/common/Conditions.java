@@ -8,6 +8,7 @@ public final class Conditions {
   public static final String AVAILABLE = "Available";
   public static final String DEGRADED = "Degraded";
   public static final String VALID = "Valid";
+  public static final String COMPLETE = "Complete";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";

@@ -39,6 +39,21 @@ public class HostStatus {
   @JsonPropertyDescription("Memory its VMs are forecast to use at the forecast horizon.")
   public Long forecastMemoryMiB;
 
+  @JsonPropertyDescription("Progress of moving VMs off the host while it is in maintenance.")
+  public Evacuation evacuation;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Evacuation {
+    @JsonPropertyDescription("VMs still on the host.")
+    public int vmsRemaining;
+
+    public int migrationsPending;
+    public int migrationsRunning;
+    public int migrationsSucceeded;
+    public int migrationsFailed;
+    public String message;
+  }
+
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Resources {
     public int cpus;

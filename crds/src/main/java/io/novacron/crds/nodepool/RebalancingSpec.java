@@ -36,15 +36,15 @@ public class RebalancingSpec {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class MigrationLimits {
-    @Default("1")
-    @Min(0)
-    @JsonPropertyDescription("Concurrent migrations in or out of one host.")
-    public int perHost = 1;
-
     @Default("2")
     @Min(0)
+    @JsonPropertyDescription("Concurrent migrations out of one host.")
+    public int perHost = 2;
+
+    @Default("5")
+    @Min(0)
     @JsonPropertyDescription("Concurrent migrations in the pool.")
-    public int perPool = 2;
+    public int perPool = 5;
 
     @Default("10")
     @Min(0)

@@ -15,6 +15,7 @@ public class VirtualMachineStatus {
     Scheduling,
     Starting,
     Running,
+    Migrating,
     Stopping,
     Stopped,
     Failed,
@@ -26,6 +27,9 @@ public class VirtualMachineStatus {
 
   @JsonPropertyDescription("Host of the NodePool the VM is placed on.")
   public String host;
+
+  @JsonPropertyDescription("The Migration moving the VM now, while its phase is Migrating.")
+  public String migration;
 
   @JsonPropertyDescription("Name of the libvirt domain (or KubeVirt object) backing the VM.")
   public String domainName;

@@ -184,6 +184,26 @@ public final class OperatorConfig {
           "How much raw history (of up to 500 VMs) each training run learns from; the newest 20 %"
               + " is held out to decide whether the model or a baseline serves.",
           Durations::parse);
+  public static final Option<Duration> MIGRATION_TIMEOUT_PER_GIB =
+      new Option<>(
+          "NOVACRON_MIGRATION_TIMEOUT_PER_GIB",
+          "150s",
+          "Default completion timeout of a Migration per GiB of the VM's memory (at least one"
+              + " GiB's worth); a Migration's completionTimeoutSeconds overrides it.",
+          Durations::parse);
+  public static final Option<Duration> MIGRATION_PROGRESS_TIMEOUT =
+      new Option<>(
+          "NOVACRON_MIGRATION_PROGRESS_TIMEOUT",
+          "150s",
+          "Default time a migration may go without sending down the data it has left before it is"
+              + " aborted (PostCopy: switched to post-copy).",
+          Durations::parse);
+  public static final Option<Duration> MIGRATION_PROGRESS_INTERVAL =
+      new Option<>(
+          "NOVACRON_MIGRATION_PROGRESS_INTERVAL",
+          "2s",
+          "How often a running Migration's progress is written to its status.",
+          Durations::parse);
   public static final Option<Integer> RECONCILE_THREADS =
       new Option<>(
           "NOVACRON_RECONCILE_THREADS",
@@ -219,6 +239,9 @@ public final class OperatorConfig {
           FORECAST_INTERVAL,
           FORECAST_RETRAIN_INTERVAL,
           FORECAST_HISTORY,
+          MIGRATION_TIMEOUT_PER_GIB,
+          MIGRATION_PROGRESS_TIMEOUT,
+          MIGRATION_PROGRESS_INTERVAL,
           RECONCILE_THREADS);
 
   public static final String CONFIG_FILE_KEY = "NOVACRON_CONFIG_FILE";

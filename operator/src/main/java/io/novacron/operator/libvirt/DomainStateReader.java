@@ -3,7 +3,6 @@ package io.novacron.operator.libvirt;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.ptr.IntByReference;
-import java.lang.reflect.Field;
 import org.libvirt.Domain;
 import org.libvirt.jna.DomainPointer;
 
@@ -19,35 +18,16 @@ final class DomainStateReader {
   }
 
   private static final VirDomainGetState LIBVIRT = Native.load("virt", VirDomainGetState.class);
-  private static final Field DOMAIN_POINTER = domainPointerField();
 
   private DomainStateReader() {}
 
   static DomainPower read(Domain domain) {
     IntByReference state = new IntByReference();
     IntByReference reason = new IntByReference();
-    int rc = LIBVIRT.virDomainGetState(pointer(domain), state, reason, 0);
+    int rc = LIBVIRT.virDomainGetState(DomainPointers.of(domain), state, reason, 0);
     if (rc < 0) {
       throw new LibvirtOperationException("virDomainGetState failed", null);
     }
     return DomainPower.fromLibvirt(state.getValue(), reason.getValue());
-  }
-
-  private static DomainPointer pointer(Domain domain) {
-    try {
-      return (DomainPointer) DOMAIN_POINTER.get(domain);
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Field domainPointerField() {
-    try {
-      Field f = Domain.class.getDeclaredField("vdp");
-      f.setAccessible(true);
-      return f;
-    } catch (NoSuchFieldException e) {
-      throw new IllegalStateException("libvirt-java changed: Domain.vdp is gone", e);
-    }
   }
 }

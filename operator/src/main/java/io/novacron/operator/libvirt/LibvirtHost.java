@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
+import org.libvirt.DomainJobStats;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
@@ -17,6 +18,9 @@ import org.libvirt.NodeInfo;
 public final class LibvirtHost {
   private static final int LIST_ALL = 0;
   private static final long MIB = 1024L * 1024L;
+  private static final int JOB_STATS_COMPLETED = 1;
+  private static final int XML_SECURE = 1;
+  private static final int XML_INACTIVE = 2;
 
   private final HostConnection connection;
 
@@ -134,20 +138,60 @@ public final class LibvirtHost {
     onDomain("setting memory", uuid, d -> d.setMemory(kib));
   }
 
+  /** Statistics of the domain's running job (a migration), or of its last completed one. */
+  public JobStats jobStats(String uuid, boolean completed) {
+    return withDomain(
+        "reading job statistics of",
+        uuid,
+        d -> {
+          DomainJobStats stats = d.getJobStats(completed ? JOB_STATS_COMPLETED : 0);
+          return JobStats.of(stats.type, stats.stats);
+        });
+  }
+
+  /** Aborts the domain's running job (a migration rolls back; the guest keeps running here). */
+  public void abortJob(String uuid) {
+    onDomain("aborting the job of", uuid, Domain::abortJob);
+  }
+
+  /** Switches the domain's running post-copy-enabled migration to post-copy. */
+  public void startPostCopy(String uuid) {
+    onDomain("switching to post-copy", uuid, LiveMigrationCall::startPostCopy);
+  }
+
+  /** The domain's persistent definition, as defined (not as running), secrets included. */
+  public String definition(String uuid) {
+    return withDomain(
+        "reading the definition of", uuid, d -> d.getXMLDesc(XML_SECURE | XML_INACTIVE));
+  }
+
   private interface DomainAction {
     void apply(Domain d) throws LibvirtException;
   }
 
+  private interface DomainFunction<T> {
+    T apply(Domain d) throws LibvirtException;
+  }
+
   private void onDomain(String what, String uuid, DomainAction action) {
-    connection.call(
+    withDomain(
+        what,
+        uuid,
+        d -> {
+          action.apply(d);
+          return null;
+        });
+  }
+
+  private <T> T withDomain(String what, String uuid, DomainFunction<T> function) {
+    return connection.call(
         what + " " + uuid,
         c -> {
           Domain d = lookup(c, uuid);
           if (d == null) {
             throw new LibvirtOperationException("domain " + uuid + " does not exist", null);
           }
-          action.apply(d);
-          return null;
+          return function.apply(d);
         });
   }
 

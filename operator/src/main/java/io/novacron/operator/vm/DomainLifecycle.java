@@ -47,10 +47,10 @@ public final class DomainLifecycle {
     this.clock = clock;
   }
 
-  Outcome converge(VirtualMachine vm, LibvirtHost host) {
+  /** {@code domain}: the VM's domain on {@code host} as just read, or empty when it has none. */
+  Outcome converge(VirtualMachine vm, LibvirtHost host, Optional<DomainRuntime> domain) {
     VirtualMachineStatus status = vm.getStatus();
     String uuid = DomainNames.domainUuid(vm);
-    Optional<DomainRuntime> domain = host.domain(uuid);
     Instant now = clock.instant();
     Instant stopRequestedAt =
         status.stopRequestedAt == null ? null : Instant.parse(status.stopRequestedAt);

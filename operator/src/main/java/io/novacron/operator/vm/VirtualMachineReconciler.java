@@ -11,6 +11,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.novacron.crds.common.Backend;
+import io.novacron.crds.migration.Migration;
+import io.novacron.crds.migration.MigrationStatus;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.vm.RunStrategy;
@@ -18,6 +20,7 @@ import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.crds.vm.VirtualMachineStatus.Phase;
 import io.novacron.operator.domain.DomainNames;
+import io.novacron.operator.libvirt.DomainRuntime;
 import io.novacron.operator.libvirt.HostConnections;
 import io.novacron.operator.libvirt.HostUnreachableException;
 import io.novacron.operator.libvirt.LibvirtHost;
@@ -49,6 +52,7 @@ public final class VirtualMachineReconciler
   private final RunningVms running;
   private final Duration pollInterval;
   private final Duration retryInterval;
+  private InformerEventSource<Migration, VirtualMachine> migrations;
 
   public VirtualMachineReconciler(
       HostConnections hosts,
@@ -88,7 +92,31 @@ public final class VirtualMachineReconciler
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))
             .build();
-    return List.of(new InformerEventSource<>(pools, context));
+    var migrationConfig =
+        InformerEventSourceConfiguration.from(Migration.class, VirtualMachine.class)
+            .withSecondaryToPrimaryMapper(
+                (Migration m) ->
+                    m.getSpec() == null || m.getSpec().vmName == null
+                        ? Set.<ResourceID>of()
+                        : Set.of(
+                            new ResourceID(m.getSpec().vmName, m.getMetadata().getNamespace())))
+            .build();
+    this.migrations = new InformerEventSource<>(migrationConfig, context);
+    return List.of(new InformerEventSource<>(pools, context), migrations);
+  }
+
+  /** The Migration moving this VM now (admitted or running), if any. */
+  private Optional<Migration> activeMigration(VirtualMachine vm) {
+    return migrations
+        .list(
+            vm.getMetadata().getNamespace(),
+            m ->
+                m.getSpec() != null
+                    && vm.getMetadata().getName().equals(m.getSpec().vmName)
+                    && m.getStatus() != null
+                    && (m.getStatus().phase == MigrationStatus.Phase.Scheduling
+                        || m.getStatus().phase == MigrationStatus.Phase.Running))
+        .findFirst();
   }
 
   @Override
@@ -147,6 +175,14 @@ public final class VirtualMachineReconciler
       return UpdateControl.patchStatus(vm).rescheduleAfter(retryInterval);
     }
     placement.learn(context.getPrimaryCache().list().toList());
+    Optional<Migration> migration = activeMigration(vm);
+    if (migration.isPresent()) {
+      // the Migration owns the domain until it ends; starting or stopping it now would fight it
+      status.migration = migration.get().getMetadata().getName();
+      recorder.migrating(vm);
+      return UpdateControl.patchStatus(vm).rescheduleAfter(TRANSITION_POLL);
+    }
+    status.migration = null;
 
     if (status.host == null && !place(vm, pool.get())) {
       return UpdateControl.patchStatus(vm).rescheduleAfter(retryInterval);
@@ -165,8 +201,12 @@ public final class VirtualMachineReconciler
     }
     try {
       LibvirtHost host = hosts.host(hostSpec.get().uri);
+      Optional<DomainRuntime> domain = host.domain(DomainNames.domainUuid(vm));
+      if (domain.isEmpty() && adoptMovedDomain(vm, pool.get())) {
+        return UpdateControl.patchStatus(vm).rescheduleAfter(Duration.ZERO);
+      }
       Duration next =
-          switch (lifecycle.converge(vm, host)) {
+          switch (lifecycle.converge(vm, host, domain)) {
             case SETTLED -> pollInterval;
             case TRANSITIONING -> TRANSITION_POLL;
             case FAILED -> retryInterval;
@@ -184,6 +224,23 @@ public final class VirtualMachineReconciler
           vm, Phase.Failed, "HostRefused", "host " + status.host + ": " + e.getMessage());
       return UpdateControl.patchStatus(vm).rescheduleAfter(retryInterval);
     }
+  }
+
+  /**
+   * The domain is not on the VM's host: if another host of the pool has it (a Migration moved it,
+   * or an admin did), the VM follows it there rather than being started twice.
+   */
+  private boolean adoptMovedDomain(VirtualMachine vm, NodePool pool) {
+    VirtualMachineStatus status = vm.getStatus();
+    Optional<String> elsewhere = placement.findExistingDomain(vm, pool);
+    if (elsewhere.isEmpty() || elsewhere.get().equals(status.host)) {
+      return false;
+    }
+    String from = status.host;
+    status.host = elsewhere.get();
+    placement.record(vm, status.host);
+    recorder.moved(vm, from, status.host);
+    return true;
   }
 
   /**

@@ -112,22 +112,42 @@ public final class VmPlacement {
           for (HostSpec h : pool.getSpec().hosts) {
             views.add(view(pool.getMetadata().getName(), h));
           }
-          VmRequest request = VmRequest.of(vm.getSpec());
-          PlacementPlanner planner =
-              new PlacementPlanner(pool.getSpec().overcommit.cpu, pool.getSpec().overcommit.memory);
           PlacementDecision decision =
-              forecastAware(pool)
-                  ? planner.chooseByForecast(request, views, forecastOnHosts(pool))
-                  : planner.choose(request, views);
+              planner(pool).choose(VmRequest.of(vm.getSpec()), views, forecastOnHosts(pool));
           decision.host().ifPresent(host -> record(vm, host));
           return decision;
         });
   }
 
-  /** Automation Partial and Full place new VMs by their hosts' forecast load. */
-  private static boolean forecastAware(NodePool pool) {
-    return pool.getSpec().rebalancing != null
-        && pool.getSpec().rebalancing.automation != RebalancingSpec.Automation.Manual;
+  /**
+   * A host to move a placed VM to: {@code requested} if the rules allow it, else (when null) the
+   * best other host of the pool, by the same rules and preference as a new VM.
+   */
+  public PlacementDecision chooseTarget(VirtualMachine vm, NodePool pool, String requested) {
+    String current = vm.getStatus().host;
+    List<HostView> views = new ArrayList<>();
+    for (HostSpec h : pool.getSpec().hosts) {
+      if (!h.name.equals(current) && (requested == null || h.name.equals(requested))) {
+        views.add(view(pool.getMetadata().getName(), h));
+      }
+    }
+    return planner(pool).choose(VmRequest.of(vm.getSpec()), views, forecastOnHosts(pool));
+  }
+
+  /** Automation Partial and Full place VMs by their hosts' forecast load. */
+  private static Planner planner(NodePool pool) {
+    PlacementPlanner planner =
+        new PlacementPlanner(pool.getSpec().overcommit.cpu, pool.getSpec().overcommit.memory);
+    boolean forecastAware =
+        pool.getSpec().rebalancing != null
+            && pool.getSpec().rebalancing.automation != RebalancingSpec.Automation.Manual;
+    return forecastAware
+        ? planner::chooseByForecast
+        : (vm, views, forecast) -> planner.choose(vm, views);
+  }
+
+  private interface Planner {
+    PlacementDecision choose(VmRequest vm, List<HostView> views, Map<String, Double> forecast);
   }
 
   private Map<String, Double> forecastOnHosts(NodePool pool) {

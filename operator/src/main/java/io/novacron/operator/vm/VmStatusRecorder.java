@@ -48,6 +48,22 @@ public final class VmStatusRecorder {
     setReady(vm, true, "Running", message);
   }
 
+  /** Ready stays as it was: a live-migrating guest keeps serving. */
+  void migrating(VirtualMachine vm) {
+    vm.getStatus().phase = Phase.Migrating;
+  }
+
+  void moved(VirtualMachine vm, String from, String to) {
+    events.normal(vm, "Moved", "its domain is now on host " + to + " (was " + from + ")");
+    conditions.set(
+        vm.getStatus().conditions,
+        Conditions.SCHEDULED,
+        true,
+        "Moved",
+        "runs on host " + to + " (moved from " + from + ")",
+        generation(vm));
+  }
+
   void notReady(VirtualMachine vm, Phase phase, String reason, String message) {
     vm.getStatus().phase = phase;
     setReady(vm, false, reason, message);
