@@ -143,7 +143,7 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
     s.sourceHost = vm.get().getStatus().host;
     s.vmUid = vm.get().getMetadata().getUid();
     s.targetHost = m.getSpec().targetHost;
-    recorder.waiting(m, "checked; waiting for a slot");
+    recorder.accepted(m);
     return admit(m, context);
   }
 
@@ -157,6 +157,7 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
     if (ahead.isPresent()) {
       recorder.waiting(
           m,
+          "WaitingForVm",
           "Migration "
               + ahead.get().getMetadata().getName()
               + " of the same VM comes first; one Migration per VM at a time");
@@ -172,7 +173,7 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
     }
     Verdict verdict = admissions.tryAdmit(m, all, limits(pool.get()), clock.instant());
     if (!verdict.admit()) {
-      recorder.waiting(m, verdict.reason());
+      recorder.waiting(m, "WaitingForSlot", verdict.reason());
       return UpdateControl.patchStatus(m).rescheduleAfter(WAIT_POLL);
     }
     m.getStatus().startTime = clock.instant().toString();

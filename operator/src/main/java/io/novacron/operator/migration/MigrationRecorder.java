@@ -20,11 +20,21 @@ final class MigrationRecorder {
     this.events = events;
   }
 
-  void waiting(Migration m, String why) {
+  void accepted(Migration m) {
+    MigrationStatus s = m.getStatus();
+    s.phase = Phase.Pending;
+    s.message = "checked; waiting for a slot";
+    conditions.set(s.conditions, Conditions.SCHEDULED, false, "Accepted", s.message, gen(m));
+  }
+
+  /**
+   * Pending for {@code reason} (WaitingForSlot, WaitingForVm); an Event when the reason changes.
+   */
+  void waiting(Migration m, String reason, String why) {
     MigrationStatus s = m.getStatus();
     s.phase = Phase.Pending;
     s.message = "waiting: " + why;
-    if (conditions.set(s.conditions, Conditions.SCHEDULED, false, "Waiting", why, gen(m))) {
+    if (conditions.set(s.conditions, Conditions.SCHEDULED, false, reason, why, gen(m))) {
       events.normal(m, "Waiting", why);
     }
   }

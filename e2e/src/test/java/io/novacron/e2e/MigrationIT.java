@@ -1,0 +1,398 @@
+package io.novacron.e2e;
+
+import static io.novacron.e2e.LocalCluster.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.novacron.crds.common.MigrationMode;
+import io.novacron.crds.migration.Migration;
+import io.novacron.crds.migration.MigrationSpec;
+import io.novacron.crds.migration.MigrationStatus;
+import io.novacron.crds.migration.MigrationStatus.Phase;
+import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.crds.vm.VirtualMachineStatus;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Migrations between two real local libvirt/QEMU hosts (pool "mig": host1, host2), checked through
+ * libvirt and the guests' serial consoles, not only the Migration's status.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MigrationIT {
+  static final Duration MOVE = Duration.ofSeconds(120);
+  static final String HEARTBEAT = "NOVACRON-HEARTBEAT";
+
+  @BeforeAll
+  static void start() {
+    LocalCluster.start(
+        "e2e/target/migration-work", 2, Map.of("NOVACRON_MIGRATION_PROGRESS_INTERVAL", "1s"));
+    client.resource(pool("mig", 1, 2)).create();
+  }
+
+  @AfterAll
+  static void stop() {
+    LocalCluster.stop();
+  }
+
+  @AfterEach
+  void deleteEverything() {
+    client.resources(Migration.class).inNamespace(NS).delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.resources(Migration.class).inNamespace(NS).list().getItems().isEmpty());
+    for (VirtualMachine vm :
+        client.resources(VirtualMachine.class).inNamespace(NS).list().getItems()) {
+      client.resource(vm).delete();
+      await().atMost(Duration.ofSeconds(30)).until(() -> client.resource(vm).get() == null);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void liveMigrationMovesABootedGuestAndItKeepsBeating() throws IOException {
+    VirtualMachine running = bootedVm(vm("live", "mig"));
+    String source = running.getStatus().host;
+    String target = other(source);
+    String uuid = running.getMetadata().getUid();
+
+    submit(migration("live-1", "live", MigrationMode.Live, m -> m));
+    Migration done = awaitMigration("live-1", Phase.Succeeded);
+
+    MigrationStatus s = done.getStatus();
+    assertThat(s.sourceHost).isEqualTo(source);
+    assertThat(s.targetHost).isEqualTo(target);
+    assertThat(s.downtimeMillis).isPositive();
+    assertThat(s.bytesTransferred).isPositive();
+    assertThat(s.durationMillis).isPositive();
+    assertThat(s.progress.percent).isEqualTo(100);
+    assertThat(Libvirt.running(uri(target), uuid)).isTrue();
+    assertThat(Libvirt.state(uri(source), uuid)).as("domain left on the source").isEmpty();
+    // the target's console log starts empty: heartbeats there were printed after the move
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> console(hostNumber(target), running).contains(HEARTBEAT));
+    VirtualMachine after = awaitVm("live", v -> target.equals(v.getStatus().host));
+    awaitPhase("live", VirtualMachineStatus.Phase.Running);
+    assertThat(eventReasons("live")).contains("Moved");
+    assertThat(eventReasons("live-1")).contains("Started", "Succeeded");
+    assertThat(after.getStatus().migration).isNull();
+  }
+
+  @Test
+  @Order(2)
+  void aMemoryDirtyingGuestReportsProgressCanBeCancelledAndCompletesWithPostCopy()
+      throws IOException {
+    VirtualMachine dirty = vm("dirty", "mig");
+    dirty.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.dirty=1";
+    VirtualMachine running = bootedVm(dirty);
+    String source = running.getStatus().host;
+    String uuid = running.getMetadata().getUid();
+
+    submit(
+        migration(
+            "slow",
+            "dirty",
+            MigrationMode.Live,
+            m -> {
+              m.getSpec().bandwidthMiBps = 2L;
+              return m;
+            }));
+    Set<Long> processed = new HashSet<>();
+    await()
+        .atMost(MOVE)
+        .until(
+            () -> {
+              Migration m = get("slow");
+              if (m.getStatus() != null
+                  && m.getStatus().progress != null
+                  && m.getStatus().progress.bytesProcessed != null) {
+                processed.add(m.getStatus().progress.bytesProcessed);
+              }
+              return processed.size() >= 3;
+            });
+    assertThat(
+            awaitVm("dirty", v -> v.getStatus().phase == VirtualMachineStatus.Phase.Migrating)
+                .getStatus()
+                .migration)
+        .isEqualTo("slow");
+    editMigration(
+        "slow",
+        m -> {
+          m.getSpec().cancel = true;
+          return m;
+        });
+    Migration cancelled = awaitMigration("slow", Phase.Cancelled);
+    assertThat(cancelled.getStatus().message).contains("keeps running on " + source);
+    assertThat(Libvirt.running(uri(source), uuid)).isTrue();
+    assertThat(Libvirt.state(uri(other(source)), uuid)).isEmpty();
+    awaitPhase("dirty", VirtualMachineStatus.Phase.Running);
+
+    // the same guest at the same bandwidth completes once it switches to post-copy
+    submit(
+        migration(
+            "postcopy",
+            "dirty",
+            MigrationMode.PostCopy,
+            m -> {
+              m.getSpec().bandwidthMiBps = 2L;
+              m.getSpec().completionTimeoutSeconds = 6L;
+              return m;
+            }));
+    Migration moved = awaitMigration("postcopy", Phase.Succeeded);
+    assertThat(moved.getStatus().postCopyStarted).isTrue();
+    assertThat(eventReasons("postcopy")).contains("PostCopyStarted");
+    String target = other(source);
+    assertThat(Libvirt.running(uri(target), uuid)).isTrue();
+    assertThat(Libvirt.state(uri(source), uuid)).isEmpty();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> console(hostNumber(target), running).contains(HEARTBEAT));
+  }
+
+  @Test
+  @Order(3)
+  void coldMigrationRebootsTheGuestOnTheTarget() throws IOException {
+    VirtualMachine running = bootedVm(vm("cold", "mig"));
+    String source = running.getStatus().host;
+    String target = other(source);
+    String uuid = running.getMetadata().getUid();
+
+    submit(migration("cold-1", "cold", MigrationMode.Cold, m -> m));
+    Migration done = awaitMigration("cold-1", Phase.Succeeded);
+
+    assertThat(done.getStatus().downtimeMillis).isPositive();
+    assertThat(Libvirt.running(uri(target), uuid)).isTrue();
+    assertThat(Libvirt.state(uri(source), uuid)).isEmpty();
+    await().atMost(BOOT).until(() -> console(hostNumber(target), running).contains(BOOTED));
+    awaitVm(
+        "cold",
+        v ->
+            target.equals(v.getStatus().host)
+                && v.getStatus().phase == VirtualMachineStatus.Phase.Running);
+  }
+
+  @Test
+  @Order(4)
+  void badRequestsFailWithAReasonAndChangeNothing() {
+    VirtualMachine running = bootedVm(vm("steady", "mig"));
+    String source = running.getStatus().host;
+    String uuid = running.getMetadata().getUid();
+
+    submit(migration("no-vm", "ghost", MigrationMode.Live, m -> m));
+    submit(
+        migration(
+            "outside",
+            "steady",
+            MigrationMode.Live,
+            m -> {
+              m.getSpec().targetHost = "host9";
+              return m;
+            }));
+    submit(
+        migration(
+            "same",
+            "steady",
+            MigrationMode.Live,
+            m -> {
+              m.getSpec().targetHost = source;
+              return m;
+            }));
+    submit(
+        migration(
+            "negative",
+            "steady",
+            MigrationMode.Live,
+            m -> {
+              m.getSpec().bandwidthMiBps = -5L;
+              return m;
+            }));
+
+    assertThat(awaitMigration("no-vm", Phase.Failed).getStatus().failureReason)
+        .contains("VirtualMachine 'ghost' does not exist in namespace " + NS);
+    assertThat(awaitMigration("outside", Phase.Failed).getStatus().failureReason)
+        .contains("target host 'host9' is not in NodePool mig (its hosts: host1, host2)");
+    assertThat(awaitMigration("same", Phase.Failed).getStatus().failureReason)
+        .contains("target host " + source + " is the VM's current host");
+    assertThat(awaitMigration("negative", Phase.Failed).getStatus().failureReason)
+        .contains("bandwidthMiBps must be at least 1, got -5");
+    assertThat(Libvirt.running(uri(source), uuid)).isTrue();
+    assertThat(Libvirt.state(uri(other(source)), uuid)).isEmpty();
+    VirtualMachine after = awaitPhase("steady", VirtualMachineStatus.Phase.Running);
+    assertThat(after.getStatus().host).isEqualTo(source);
+  }
+
+  @Test
+  @Order(5)
+  void fourMigrationsFromOneHostRunAtMostTwoAtATimeAndAllFinish() {
+    setMaintenance("host2", true); // so that all four VMs land on host1
+    List<String> names = List.of("q1", "q2", "q3", "q4");
+    for (String name : names) {
+      VirtualMachine v = vm(name, "mig");
+      v.getSpec().memory = new Quantity("96Mi");
+      create(v);
+    }
+    for (String name : names) {
+      assertThat(awaitPhase(name, VirtualMachineStatus.Phase.Running).getStatus().host)
+          .isEqualTo("host1");
+    }
+    setMaintenance("host2", false);
+    for (String name : names) {
+      submit(
+          migration(
+              "move-" + name,
+              name,
+              MigrationMode.Live,
+              m -> {
+                m.getSpec().targetHost = "host2";
+                return m;
+              }));
+    }
+    List<Migration> done = new ArrayList<>();
+    for (String name : names) {
+      done.add(awaitMigration("move-" + name, Phase.Succeeded));
+    }
+    // the slot is held from admission (startTime) to the end (completionTime)
+    List<Instant[]> spans =
+        done.stream()
+            .map(
+                m ->
+                    new Instant[] {
+                      Instant.parse(m.getStatus().startTime),
+                      Instant.parse(m.getStatus().completionTime)
+                    })
+            .toList();
+    for (Instant[] s : spans) {
+      long overlapping =
+          spans.stream().filter(o -> !o[0].isAfter(s[0]) && o[1].isAfter(s[0])).count();
+      assertThat(overlapping).as("migrations running when one started").isLessThanOrEqualTo(2);
+    }
+    assertThat(
+            client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "Waiting".equals(e.getReason()))
+                .map(e -> e.getMessage()))
+        .anyMatch(msg -> msg.contains("outbound migrations running (limit 2)"));
+    for (String name : names) {
+      assertThat(awaitVm(name, v -> "host2".equals(v.getStatus().host)).getStatus().host)
+          .isEqualTo("host2");
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aStoppedTargetDaemonFailsTheMigrationAndLeavesTheVmAlone() {
+    setMaintenance("host2", true);
+    VirtualMachine running = bootedVm(vm("stay", "mig"));
+    setMaintenance("host2", false);
+    assertThat(running.getStatus().host).isEqualTo("host1");
+    hosts.killDaemon(2);
+    try {
+      submit(
+          migration(
+              "to-dead",
+              "stay",
+              MigrationMode.Live,
+              m -> {
+                m.getSpec().targetHost = "host2";
+                return m;
+              }));
+      Migration failed = awaitMigration("to-dead", Phase.Failed);
+      assertThat(failed.getStatus().failureReason).startsWith("NoTarget").contains("not ready");
+      assertThat(Libvirt.running(uri("host1"), running.getMetadata().getUid())).isTrue();
+      assertThat(awaitPhase("stay", VirtualMachineStatus.Phase.Running).getStatus().host)
+          .isEqualTo("host1");
+    } finally {
+      hosts.startHost(2);
+    }
+  }
+
+  // ---- helpers ----
+
+  static VirtualMachine bootedVm(VirtualMachine vm) {
+    create(vm);
+    VirtualMachine running =
+        awaitPhase(vm.getMetadata().getName(), VirtualMachineStatus.Phase.Running);
+    awaitConsole(hostNumber(running.getStatus().host), running, HEARTBEAT);
+    return running;
+  }
+
+  static Migration migration(
+      String name, String vm, MigrationMode mode, UnaryOperator<Migration> tweak) {
+    Migration m = new Migration();
+    m.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName(name).build());
+    m.setSpec(new MigrationSpec());
+    m.getSpec().vmName = vm;
+    m.getSpec().mode = mode;
+    return tweak.apply(m);
+  }
+
+  static void submit(Migration m) {
+    client.resource(m).create();
+  }
+
+  static Migration get(String name) {
+    return client.resources(Migration.class).inNamespace(NS).withName(name).get();
+  }
+
+  static void editMigration(String name, UnaryOperator<Migration> change) {
+    client.resources(Migration.class).inNamespace(NS).withName(name).edit(change);
+  }
+
+  static Migration awaitMigration(String name, Phase phase) {
+    return awaitMigration(name, m -> m.getStatus().phase == phase);
+  }
+
+  static Migration awaitMigration(String name, Predicate<Migration> p) {
+    try {
+      return await()
+          .atMost(MOVE)
+          .until(() -> get(name), m -> m != null && m.getStatus() != null && p.test(m));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          e.getMessage()
+              + "\nMigration now: "
+              + client.getKubernetesSerialization().asYaml(get(name)),
+          e);
+    }
+  }
+
+  static void setMaintenance(String host, boolean on) {
+    client
+        .resources(NodePool.class)
+        .withName("mig")
+        .edit(
+            p -> {
+              p.getSpec().hosts.stream()
+                  .filter(h -> h.name.equals(host))
+                  .forEach(h -> h.maintenance = on);
+              return p;
+            });
+    awaitPool("mig", p -> hostStatus(p, host).maintenance == on);
+  }
+
+  static String other(String host) {
+    return "host1".equals(host) ? "host2" : "host1";
+  }
+
+  static int hostNumber(String host) {
+    return Integer.parseInt(host.substring("host".length()));
+  }
+}
