@@ -14,11 +14,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /** The files under samples/, with ${NOVACRON_WORK} filled in. */
 public final class Samples {
+  private static final List<Class<?>> APPLY_ORDER =
+      List.of(NodePool.class, VirtualMachine.class, ScalingPolicy.class, Migration.class);
+
   private Samples() {}
 
   public static List<Path> files(Path repo) {
@@ -53,10 +57,11 @@ public final class Samples {
 
   /** Creates (or updates) every sample in the API. */
   public static List<HasMetadata> apply(KubernetesClient client, Path repo, Path work) {
-    List<HasMetadata> resources = load(client, repo, work);
+    List<HasMetadata> resources = new ArrayList<>(load(client, repo, work));
+    // pools before the VMs placed in them, VMs before the Migrations that move them
+    resources.sort(Comparator.comparingInt(r -> APPLY_ORDER.indexOf(r.getClass())));
     for (HasMetadata r : resources) {
-      if (r.getMetadata().getNamespace() == null
-          && !(r instanceof io.novacron.crds.nodepool.NodePool)) {
+      if (r.getMetadata().getNamespace() == null && !(r instanceof NodePool)) {
         r.getMetadata().setNamespace("default");
       }
       client.resource(r).createOr(NonDeletingOperation::update);

@@ -52,6 +52,22 @@ class SandboxIT {
   }
 
   @Test
+  void theSampleMigrationMovesARunningGuest() {
+    String done =
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(
+                () -> kubectl("get", "nmig", "move-app-1").out(),
+                out -> line(out, "move-app-1").contains("Succeeded"));
+    assertThat(done.lines().findFirst().orElseThrow())
+        .contains("VM", "PHASE", "TARGET", "PROGRESS", "DOWNTIME(MS)");
+    assertThat(line(done, "move-app-1")).contains("app-1", "100");
+    String yaml = kubectl("get", "nmig", "move-app-1", "-o", "yaml").out();
+    assertThat(yaml).contains("downtimeMillis:", "bytesTransferred:", "sourceHost:");
+    assertThat(kubectl("describe", "nvm", "app-1").out()).contains("Moved");
+  }
+
+  @Test
   void kubectlSeesThePoolAndEverySampleVmRunning() {
     await()
         .atMost(Duration.ofSeconds(90))

@@ -35,10 +35,16 @@ final class MigrationAdmissions {
       return new Verdict(true, null); // admitted before; our status write is not in the cache yet
     }
     String pool = candidate.getStatus().nodePool;
+    String candidateUid = candidate.getMetadata().getUid();
     List<Entry> entries = new ArrayList<>();
+    // the cache may not hold the candidate's Pending status yet: it is waiting, whatever it says
+    entries.add(entry(candidate, candidate.getStatus().sourceHost, State.WAITING, null));
     for (Migration m : all) {
       MigrationStatus s = m.getStatus();
       String uid = m.getMetadata().getUid();
+      if (uid.equals(candidateUid)) {
+        continue;
+      }
       Admitted a = admitted.get(uid);
       if (a != null) {
         if (a.pool().equals(pool)) {
@@ -48,11 +54,9 @@ final class MigrationAdmissions {
         entries.add(entry(m, s.sourceHost, stateOf(s.phase), startedAt(s)));
       }
     }
-    Verdict verdict = MigrationQueue.decide(candidate.getMetadata().getUid(), entries, limits, now);
+    Verdict verdict = MigrationQueue.decide(candidateUid, entries, limits, now);
     if (verdict.admit()) {
-      admitted.put(
-          candidate.getMetadata().getUid(),
-          new Admitted(pool, candidate.getStatus().sourceHost, now));
+      admitted.put(candidateUid, new Admitted(pool, candidate.getStatus().sourceHost, now));
     }
     return verdict;
   }

@@ -38,6 +38,30 @@ final class MigrationChecks {
     return problems;
   }
 
+  /**
+   * Why the Migration should wait before it is checked: its VM exists but has not started yet (a VM
+   * and its Migration applied together). Empty when it need not wait.
+   */
+  static Optional<String> vmNotStartedYet(MigrationSpec spec, Optional<VirtualMachine> vm) {
+    if (vm.isEmpty()) {
+      return Optional.empty();
+    }
+    var status = vm.get().getStatus();
+    Phase phase = status == null ? null : status.phase;
+    if (phase == null
+        || phase == Phase.Pending
+        || phase == Phase.Scheduling
+        || phase == Phase.Starting) {
+      return Optional.of(
+          "VirtualMachine "
+              + spec.vmName
+              + " is "
+              + (phase == null ? "new" : phase)
+              + "; waiting for it to run");
+    }
+    return Optional.empty();
+  }
+
   /** Why the VM cannot be moved as asked, or empty when it can. */
   static Optional<String> vmProblem(
       MigrationSpec spec, String namespace, Optional<VirtualMachine> vm, Optional<NodePool> pool) {

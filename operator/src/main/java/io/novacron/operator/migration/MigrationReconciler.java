@@ -132,6 +132,12 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
     if (!problems.isEmpty()) {
       return finish(m, () -> recorder.failed(m, "InvalidSpec", String.join("; ", problems)));
     }
+    Optional<String> notYet = MigrationChecks.vmNotStartedYet(m.getSpec(), vm);
+    if (notYet.isPresent()) {
+      recorder.waiting(m, "WaitingForVm", notYet.get());
+      m.getStatus().phase = null;
+      return UpdateControl.patchStatus(m).rescheduleAfter(WAIT_POLL);
+    }
     Optional<NodePool> pool = vm.flatMap(v -> poolOf(v.getSpec().nodePool));
     Optional<String> problem =
         MigrationChecks.vmProblem(m.getSpec(), m.getMetadata().getNamespace(), vm, pool);
