@@ -47,7 +47,6 @@ public final class MigrationBenchmark {
             new HostConnections(Duration.ofSeconds(10), Duration.ofSeconds(2), Clock.systemUTC())) {
       List<String> uris = List.of(hosts.uri(1), hosts.uri(2));
       String idle = bootGuest(connections, hosts, uris.get(0), "idle", "");
-      String dirty = bootGuest(connections, hosts, uris.get(0), "dirty", " novacron.dirty=1");
       System.out.printf(
           "%-48s %5s %8s %28s %10s %9s%n",
           "scenario", "runs", "success", "downtime ms p50/p95/max", "total p50", "MiB p50");
@@ -167,6 +166,12 @@ public final class MigrationBenchmark {
       }
     }
     throw new IllegalStateException("guest " + uuid + " is on neither host");
+  }
+
+  private static void removeGuest(HostConnections connections, List<String> uris, String uuid) {
+    LibvirtHost host = connections.host(whereIs(connections, uris, uuid));
+    host.destroy(uuid);
+    host.undefine(uuid);
   }
 
   private static String bootGuest(

@@ -243,18 +243,8 @@ class MigrationIT {
   @Test
   @Order(5)
   void fourMigrationsFromOneHostRunAtMostTwoAtATimeAndAllFinish() {
-    setMaintenance("host2", true); // so that all four VMs land on host1
     List<String> names = List.of("q1", "q2", "q3", "q4");
-    for (String name : names) {
-      VirtualMachine v = vm(name, "mig");
-      v.getSpec().memory = new Quantity("96Mi");
-      create(v);
-    }
-    for (String name : names) {
-      assertThat(awaitPhase(name, VirtualMachineStatus.Phase.Running).getStatus().host)
-          .isEqualTo("host1");
-    }
-    setMaintenance("host2", false);
+    runningOnHost1(names);
     for (String name : names) {
       submit(
           migration(
@@ -324,7 +314,62 @@ class MigrationIT {
     }
   }
 
+  @Test
+  @Order(7)
+  void maintenanceEvacuatesTheHostThroughMigrations() {
+    List<String> names = List.of("ev1", "ev2");
+    runningOnHost1(names);
+    setMaintenance("host1", true);
+
+    NodePool evacuated =
+        await()
+            .atMost(MOVE)
+            .until(
+                () -> client.resources(NodePool.class).withName("mig").get(),
+                p -> {
+                  var e = hostStatus(p, "host1").evacuation;
+                  return e != null && e.vmsRemaining == 0 && e.migrationsSucceeded == 2;
+                });
+    assertThat(hostStatus(evacuated, "host1").evacuation.message).isEqualTo("the host is empty");
+    for (String name : names) {
+      VirtualMachine moved = awaitVm(name, v -> "host2".equals(v.getStatus().host));
+      assertThat(Libvirt.running(uri("host2"), moved.getMetadata().getUid())).isTrue();
+      assertThat(Libvirt.state(uri("host1"), moved.getMetadata().getUid())).isEmpty();
+    }
+    List<Migration> evacuations =
+        client.resources(Migration.class).inNamespace(NS).list().getItems();
+    assertThat(evacuations)
+        .extracting(m -> m.getMetadata().getName())
+        .containsExactlyInAnyOrder("evacuate-host1-ev1", "evacuate-host1-ev2");
+    assertThat(evacuations)
+        .allSatisfy(
+            m -> {
+              assertThat(m.getMetadata().getLabels())
+                  .containsEntry("novacron.io/reason", "evacuation")
+                  .containsEntry("novacron.io/automatic", "true");
+              assertThat(m.getMetadata().getOwnerReferences().get(0).getKind())
+                  .isEqualTo("NodePool");
+            });
+    setMaintenance("host1", false);
+    awaitPool("mig", p -> hostStatus(p, "host1").evacuation == null);
+  }
+
   // ---- helpers ----
+
+  /** Small VMs, all running on host1 (host2 is in maintenance while they are placed). */
+  static void runningOnHost1(List<String> names) {
+    setMaintenance("host2", true);
+    for (String name : names) {
+      VirtualMachine v = vm(name, "mig");
+      v.getSpec().memory = new Quantity("96Mi");
+      create(v);
+    }
+    for (String name : names) {
+      assertThat(awaitPhase(name, VirtualMachineStatus.Phase.Running).getStatus().host)
+          .isEqualTo("host1");
+    }
+    setMaintenance("host2", false);
+  }
 
   static VirtualMachine bootedVm(VirtualMachine vm) {
     create(vm);

@@ -10,12 +10,15 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.novacron.crds.common.Conditions;
+import io.novacron.crds.migration.Migration;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.HostStatus;
 import io.novacron.crds.nodepool.HostStatus.Resources;
 import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.nodepool.NodePoolStatus;
+import io.novacron.crds.nodepool.RebalancingSpec;
 import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.operator.config.Durations;
 import io.novacron.operator.domain.VmResources;
 import io.novacron.operator.kube.ConditionWriter;
 import io.novacron.operator.kube.EventRecorder;
@@ -24,6 +27,7 @@ import io.novacron.operator.metrics.KnownHosts;
 import io.novacron.operator.validation.NodePoolValidator;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +43,8 @@ import java.util.stream.Collectors;
  * records per-host readiness, capacity, allocation, health and unmanaged domains in its status.
  */
 public final class NodePoolReconciler implements Reconciler<NodePool> {
+  private static final Duration MIN_COOLDOWN = Duration.ofMinutes(15);
+
   private final HostProber prober;
   private final ConditionWriter conditions;
   private final EventRecorder events;
@@ -48,6 +54,8 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
   private final KnownHosts knownHosts;
   private final Clock clock;
   private final PoolRebalancer rebalancer;
+  private final PoolMigrations automatic;
+  private InformerEventSource<Migration, NodePool> migrations;
 
   public NodePoolReconciler(
       HostConnections hosts,
@@ -68,6 +76,7 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
     this.knownHosts = knownHosts;
     this.clock = clock;
     this.rebalancer = new PoolRebalancer(clock, meters);
+    this.automatic = new PoolMigrations(events, clock);
   }
 
   @Override
@@ -79,12 +88,25 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
                     vm.getSpec() == null || vm.getSpec().nodePool == null
                         ? Set.of()
                         : Set.of(new ResourceID(vm.getSpec().nodePool)));
+    watchVmNamespaces(builder);
+    var migrations =
+        InformerEventSourceConfiguration.from(Migration.class, NodePool.class)
+            .withSecondaryToPrimaryMapper(
+                (Migration m) ->
+                    m.getStatus() == null || m.getStatus().nodePool == null
+                        ? Set.of()
+                        : Set.of(new ResourceID(m.getStatus().nodePool)));
+    watchVmNamespaces(migrations);
+    this.migrations = new InformerEventSource<>(migrations.build(), context);
+    return List.of(new InformerEventSource<>(builder.build(), context), this.migrations);
+  }
+
+  private void watchVmNamespaces(InformerEventSourceConfiguration.Builder<?> informer) {
     if (vmNamespaces.isEmpty()) {
-      builder.withWatchAllNamespaces();
+      informer.withWatchAllNamespaces();
     } else {
-      builder.withNamespaces(vmNamespaces);
+      informer.withNamespaces(vmNamespaces);
     }
-    return List.of(new InformerEventSource<>(builder.build(), context));
   }
 
   @Override
@@ -145,14 +167,37 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
               status.capacityExhaustedResource = e.resource();
             },
             () -> status.capacityExhaustedAt = null);
+    List<Migration> poolMigrations =
+        migrations
+            .list(m -> m.getStatus() != null && poolName.equals(m.getStatus().nodePool))
+            .toList();
+    automatic.evacuate(pool, status.hosts, placedHere, poolMigrations, context.getClient());
     // an invalid spec (its Valid condition says why) gets no recommendations
-    status.recommendations =
-        problems.isEmpty() && pool.getSpec().rebalancing != null
-            ? rebalancer.recommend(
-                pool, status.hosts, placedHere, previous.recommendations, context.getClient())
-            : List.of();
+    status.recommendations = List.of();
+    if (problems.isEmpty() && pool.getSpec().rebalancing != null) {
+      Instant lastRound = rebalancer.lastRound(poolName);
+      status.recommendations =
+          rebalancer.recommend(
+              pool,
+              status.hosts,
+              placedHere,
+              previous.recommendations,
+              PoolMigrations.recentlyMoved(poolMigrations, clock.instant().minus(cooldown(pool))),
+              context.getClient());
+      boolean freshRound = !Objects.equals(lastRound, rebalancer.lastRound(poolName));
+      if (freshRound && pool.getSpec().rebalancing.automation == RebalancingSpec.Automation.Full) {
+        automatic.rebalance(
+            pool, status.recommendations, placedHere, poolMigrations, context.getClient());
+      }
+    }
     summarize(pool, previous, status);
     return UpdateControl.patchStatus(pool).rescheduleAfter(pollInterval);
+  }
+
+  /** No ping-pong: a VM moved within three rebalancing intervals (at least 15 min) stays put. */
+  private static Duration cooldown(NodePool pool) {
+    Duration three = Durations.parse(pool.getSpec().rebalancing.interval).multipliedBy(3);
+    return three.compareTo(MIN_COOLDOWN) < 0 ? MIN_COOLDOWN : three;
   }
 
   private void summarize(NodePool pool, NodePoolStatus previous, NodePoolStatus status) {

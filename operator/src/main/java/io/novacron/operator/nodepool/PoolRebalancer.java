@@ -57,6 +57,7 @@ final class PoolRebalancer {
       List<HostStatus> hosts,
       List<VirtualMachine> placed,
       List<MoveRecommendation> previous,
+      Set<String> coolingDown,
       KubernetesClient client) {
     String name = pool.getMetadata().getName();
     Instant now = clock.instant();
@@ -76,7 +77,7 @@ final class PoolRebalancer {
                     pool.getSpec().overcommit.cpu, pool.getSpec().overcommit.memory))
             .plan(
                 views(pool, hosts, placed),
-                candidates(placed),
+                candidates(placed, coolingDown),
                 pool.getSpec().rebalancing.threshold,
                 before,
                 Math.max(1, pool.getSpec().rebalancing.limits.perPool));
@@ -93,6 +94,11 @@ final class PoolRebalancer {
     writeVmRecommendations(client, placed, moves, now);
     recommended.increment(moves.size());
     return out;
+  }
+
+  /** When the pool's last planning round ran, or null before the first. */
+  Instant lastRound(String pool) {
+    return lastPlanned.get(pool);
   }
 
   private static String uidOf(List<VirtualMachine> placed, String namespacedName) {
@@ -138,12 +144,17 @@ final class PoolRebalancer {
     return out;
   }
 
-  /** Running VMs with a forecast; a VM with an invalid spec has no domain and is left out. */
-  private static List<Candidate> candidates(List<VirtualMachine> placed) {
+  /**
+   * Running VMs with a forecast that were not moved lately; a VM with an invalid spec has no domain
+   * and is left out.
+   */
+  private static List<Candidate> candidates(List<VirtualMachine> placed, Set<String> coolingDown) {
     List<Candidate> out = new ArrayList<>();
     for (VirtualMachine vm : placed) {
       VirtualMachineStatus s = vm.getStatus();
-      if (s.forecast == null || s.forecast.cpuPercent.isEmpty()) {
+      if (s.forecast == null
+          || s.forecast.cpuPercent.isEmpty()
+          || coolingDown.contains(vm.getMetadata().getUid())) {
         continue;
       }
       try {

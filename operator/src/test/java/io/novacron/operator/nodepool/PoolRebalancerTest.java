@@ -15,6 +15,7 @@ import io.novacron.operator.testing.SettableClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,8 @@ class PoolRebalancerTest {
     List<VirtualMachine> placed = new ArrayList<>();
     placed.add(vm("a", "busy", 100));
     placed.add(vm("b", "busy", 90));
-    List<MoveRecommendation> recs = rebalancer.recommend(pool, hosts, placed, List.of(), client);
+    List<MoveRecommendation> recs =
+        rebalancer.recommend(pool, hosts, placed, List.of(), Set.of(), client);
     assertThat(recs)
         .singleElement()
         .satisfies(
@@ -96,7 +98,7 @@ class PoolRebalancerTest {
 
     // within the interval the same recommendations stand, whatever the load does
     clock.set(T0.plusSeconds(60));
-    assertThat(rebalancer.recommend(pool, hosts, reload(), recs, client)).isEqualTo(recs);
+    assertThat(rebalancer.recommend(pool, hosts, reload(), recs, Set.of(), client)).isEqualTo(recs);
 
     // next interval, the load has dropped: nothing to recommend, and the VM's is cleared
     clock.set(T0.plusSeconds(301));
@@ -105,7 +107,7 @@ class PoolRebalancerTest {
       vm.getStatus().forecast.cpuPercent.set(0, 1.0);
       calm.add(client.resource(vm).updateStatus());
     }
-    assertThat(rebalancer.recommend(pool, hosts, calm, recs, client)).isEmpty();
+    assertThat(rebalancer.recommend(pool, hosts, calm, recs, Set.of(), client)).isEmpty();
     assertThat(recommendationOf(moved)).isNull();
   }
 
@@ -115,7 +117,8 @@ class PoolRebalancerTest {
     quiet.setStatus(new VirtualMachineStatus());
     quiet.getStatus().host = "busy";
     quiet = client.resource(quiet).updateStatus();
-    assertThat(rebalancer.recommend(pool, hosts, List.of(quiet), List.of(), client)).isEmpty();
+    assertThat(rebalancer.recommend(pool, hosts, List.of(quiet), List.of(), Set.of(), client))
+        .isEmpty();
   }
 
   private List<VirtualMachine> reload() {
