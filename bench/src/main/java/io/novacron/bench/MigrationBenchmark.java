@@ -15,6 +15,7 @@ import io.novacron.sandbox.LocalHosts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -132,10 +133,12 @@ public final class MigrationBenchmark {
             () -> LiveMigrationCall.migrate(from, to, uuid, scenario.options()));
     boolean switched = false;
     boolean aborted = false;
+    JobStats inFlight = null;
     while (!move.isDone()) {
       Thread.sleep(100);
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       try {
+        inFlight = source.jobStats(uuid, false);
         if (!switched
             && scenario.postCopyAfter() != null
             && elapsed.compareTo(scenario.postCopyAfter()) > 0) {
@@ -155,8 +158,13 @@ public final class MigrationBenchmark {
     } catch (RuntimeException e) {
       return new Outcome(false, 0, 0, 0);
     }
-    JobStats done = connections.host(to).jobStats(uuid, true);
-    return new Outcome(true, done.downtimeMillis(), done.elapsedMillis(), done.dataProcessed());
+    long wallMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+    JobStats done = JobStats.settled(connections.host(to).jobStats(uuid, true), inFlight);
+    return new Outcome(
+        true,
+        done.downtimeMillis(),
+        done.elapsedMillis() < 0 ? wallMs : done.elapsedMillis(),
+        done.dataProcessed());
   }
 
   private static String whereIs(HostConnections connections, List<String> uris, String uuid) {
@@ -198,6 +206,7 @@ public final class MigrationBenchmark {
   }
 
   private static String pct(long[] sorted, double p) {
+    sorted = Arrays.stream(sorted).filter(v -> v >= 0).toArray();
     if (sorted.length == 0) {
       return "-";
     }

@@ -6,8 +6,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.novacron.crds.migration.Migration;
 import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.operator.migration.MigrationChecks;
 import io.novacron.operator.validation.NodePoolValidator;
 import io.novacron.operator.validation.VirtualMachineValidator;
 import io.novacron.sandbox.LocalHosts;
@@ -29,12 +31,21 @@ class SamplesTest {
       assertThat(Samples.files(repo)).isNotEmpty();
       assertThat(resources).hasSizeGreaterThanOrEqualTo(Samples.files(repo).size());
       for (HasMetadata r : resources) {
-        assertThat(r).isInstanceOfAny(VirtualMachine.class, NodePool.class);
+        assertThat(r).isInstanceOfAny(VirtualMachine.class, NodePool.class, Migration.class);
         if (r instanceof VirtualMachine vm) {
           assertThat(VirtualMachineValidator.problems(vm.getSpec()))
               .as(vm.getMetadata().getName())
               .isEmpty();
           assertThat(vm.getSpec().boot.kernel).startsWith("/srv/novacron/guest/");
+        }
+        if (r instanceof Migration m) {
+          assertThat(MigrationChecks.specProblems(m.getSpec())).isEmpty();
+          assertThat(resources)
+              .as("the VM " + m.getMetadata().getName() + " moves is a sample too")
+              .anyMatch(
+                  vm ->
+                      vm instanceof VirtualMachine
+                          && vm.getMetadata().getName().equals(m.getSpec().vmName));
         }
         if (r instanceof NodePool pool) {
           assertThat(NodePoolValidator.poolProblems(pool.getSpec())).isEmpty();

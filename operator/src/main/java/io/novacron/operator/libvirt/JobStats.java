@@ -45,6 +45,26 @@ public record JobStats(
         byName.getOrDefault("memory_iteration", -1L));
   }
 
+  /**
+   * A finished migration's figures: the completed job's statistics, with what libvirt left out
+   * taken from the last statistics read while it ran (libvirt 9.0 keeps no completed statistics of
+   * a post-copy migration on the target; its source stops existing at the end).
+   */
+  public static JobStats settled(JobStats completed, JobStats lastInFlight) {
+    if (lastInFlight == null) {
+      return completed;
+    }
+    return new JobStats(
+        false,
+        completed.elapsedMillis >= 0 ? completed.elapsedMillis : lastInFlight.elapsedMillis,
+        completed.dataTotal >= 0 ? completed.dataTotal : lastInFlight.dataTotal,
+        completed.dataProcessed >= 0 ? completed.dataProcessed : lastInFlight.dataProcessed,
+        0,
+        completed.dirtyRateBytesPerSecond,
+        completed.downtimeMillis >= 0 ? completed.downtimeMillis : lastInFlight.downtimeMillis,
+        completed.iteration);
+  }
+
   /** Share of the data sent, 0-100, or -1 before libvirt knows the total. */
   public int percent() {
     if (dataTotal <= 0 || dataRemaining < 0) {

@@ -16,11 +16,11 @@ import java.util.stream.Collectors;
  * Whether a new Migration can be carried out at all: its spec, its VM and the VM's pool. Each
  * problem is a sentence for the Migration's status. Pure.
  */
-final class MigrationChecks {
+public final class MigrationChecks {
   private MigrationChecks() {}
 
   /** Mistakes in the spec itself (the CRD schema catches these too, where it runs). */
-  static List<String> specProblems(MigrationSpec spec) {
+  public static List<String> specProblems(MigrationSpec spec) {
     List<String> problems = new ArrayList<>();
     if (spec.vmName == null || spec.vmName.isBlank()) {
       problems.add("vmName is required");

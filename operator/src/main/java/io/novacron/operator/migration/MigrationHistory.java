@@ -9,10 +9,13 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,8 @@ public final class MigrationHistory implements AutoCloseable {
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT (migration_uid) DO NOTHING";
 
+  private static final Duration DRAIN = Duration.ofSeconds(10);
+
   private final ConnectionSource database;
   private final ExecutorService writer =
       Executors.newSingleThreadExecutor(DaemonThreads.named("migration-history"));
@@ -38,12 +43,12 @@ public final class MigrationHistory implements AutoCloseable {
     this.database = database;
   }
 
-  /** Records the finished {@code migration}. */
-  void record(Migration migration) {
-    writer.execute(() -> write(migration));
+  /** Records the finished {@code migration}; the future tells whether it was stored. */
+  CompletableFuture<Boolean> record(Migration migration) {
+    return CompletableFuture.supplyAsync(() -> write(migration), writer);
   }
 
-  private void write(Migration m) {
+  private boolean write(Migration m) {
     MigrationStatus s = m.getStatus();
     try (Connection c = database.connect();
         PreparedStatement st = c.prepareStatement(INSERT)) {
@@ -65,12 +70,14 @@ public final class MigrationHistory implements AutoCloseable {
       st.setBoolean(16, Boolean.TRUE.equals(s.postCopyStarted));
       st.setString(17, s.failureReason);
       st.executeUpdate();
+      return true;
     } catch (SQLException | RuntimeException e) {
       log.warn(
           "Could not store Migration {}/{} in the migration history: {}",
           m.getMetadata().getNamespace(),
           m.getMetadata().getName(),
           e.getMessage());
+      return false;
     }
   }
 
@@ -86,8 +93,17 @@ public final class MigrationHistory implements AutoCloseable {
     }
   }
 
+  /** Writes what is queued (for up to {@link #DRAIN}), then stops. */
   @Override
   public void close() {
     writer.shutdown();
+    try {
+      if (!writer.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("Migration history writes still pending at shutdown were dropped");
+        writer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

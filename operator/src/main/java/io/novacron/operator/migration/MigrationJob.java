@@ -26,6 +26,7 @@ final class MigrationJob {
   private long leastRemaining = Long.MAX_VALUE;
   private Instant lastProgressAt;
   private Instant lastStatusWrite = Instant.MIN;
+  private JobStats lastStats;
 
   /** Longest the move may take, and longest it may go without progress. */
   record Deadlines(Duration completion, Duration progress) {}
@@ -116,8 +117,14 @@ final class MigrationJob {
     return stepPercent;
   }
 
+  /** The last statistics read while the move ran, or null. */
+  synchronized JobStats lastStats() {
+    return lastStats;
+  }
+
   /** Notes the data libvirt still has to send; progress means it reached a new low. */
   synchronized void observe(JobStats stats, Instant now) {
+    lastStats = stats;
     if (stats.dataRemaining() >= 0 && stats.dataRemaining() < leastRemaining) {
       leastRemaining = stats.dataRemaining();
       lastProgressAt = now;

@@ -113,8 +113,8 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
       }
       return switch (s.phase) {
         case Pending -> admit(m, context);
-        case Scheduling -> startMove(m, vm, context);
-        default -> watch(m, vm, context);
+        case Scheduling -> startMove(m, vm);
+        default -> watch(m);
       };
     } catch (HostUnreachableException | LibvirtOperationException e) {
       if (s.phase == Phase.Running) {
@@ -189,9 +189,13 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
   }
 
   /** Scheduling: choose or check the target host, then start the move. */
-  private UpdateControl<Migration> startMove(
-      Migration m, Optional<VirtualMachine> vm, Context<Migration> context) {
+  private UpdateControl<Migration> startMove(Migration m, Optional<VirtualMachine> vm) {
     MigrationStatus s = m.getStatus();
+    if (jobs.get(m.getMetadata().getUid()).isPresent()) {
+      // started before, but the status write saying so failed: follow that move, never a second
+      s.phase = Phase.Running;
+      return watch(m);
+    }
     if (Boolean.TRUE.equals(m.getSpec().cancel)) {
       return finish(m, () -> recorder.cancelled(m, "cancelled before it started"));
     }
@@ -221,8 +225,7 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
   }
 
   /** Running: follow the move. */
-  private UpdateControl<Migration> watch(
-      Migration m, Optional<VirtualMachine> vm, Context<Migration> context) {
+  private UpdateControl<Migration> watch(Migration m) {
     MigrationStatus s = m.getStatus();
     Optional<NodePool> pool = poolOf(s.nodePool);
     if (pool.isEmpty()) {

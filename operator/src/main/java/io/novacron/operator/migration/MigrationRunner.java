@@ -237,7 +237,7 @@ final class MigrationRunner {
       s.downtimeMillis = job.downtimeMillis();
     } else {
       try {
-        JobStats done = target.jobStats(uuid, true);
+        JobStats done = JobStats.settled(target.jobStats(uuid, true), job.lastStats());
         s.downtimeMillis = done.downtimeMillis() < 0 ? null : done.downtimeMillis();
         s.bytesTransferred = done.dataProcessed() < 0 ? null : done.dataProcessed();
         if (done.elapsedMillis() > 0) {

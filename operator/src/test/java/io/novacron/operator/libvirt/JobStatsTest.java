@@ -37,4 +37,25 @@ class JobStatsTest {
     assertThat(done.percent()).isEqualTo(-1);
     assertThat(done.dirtyRateBytesPerSecond()).isEqualTo(-1);
   }
+
+  @Test
+  void settledFiguresFillWhatTheCompletedJobLacksFromTheLastRunningOne() {
+    JobStats running =
+        JobStats.of(
+            2,
+            new TypedParameter[] {
+              new TypedUlongParameter("time_elapsed", 9000),
+              new TypedUlongParameter("data_processed", 700),
+              new TypedUlongParameter("downtime", 31)
+            });
+    JobStats postCopyDone = JobStats.of(0, new TypedParameter[] {});
+    JobStats settled = JobStats.settled(postCopyDone, running);
+    assertThat(settled.downtimeMillis()).isEqualTo(31);
+    assertThat(settled.dataProcessed()).isEqualTo(700);
+    assertThat(settled.elapsedMillis()).isEqualTo(9000);
+    JobStats complete =
+        JobStats.of(3, new TypedParameter[] {new TypedUlongParameter("downtime", 12)});
+    assertThat(JobStats.settled(complete, running).downtimeMillis()).isEqualTo(12);
+    assertThat(JobStats.settled(complete, null)).isSameAs(complete);
+  }
 }
