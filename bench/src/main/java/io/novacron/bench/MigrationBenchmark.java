@@ -69,6 +69,9 @@ public final class MigrationBenchmark {
               "idle 128 MiB, NovaCron max downtime 20 ms",
               new LiveMigrationCall.Options(false, null, 20L, false, false),
               null));
+      // the dirtying guest keeps a CPU busy: it runs alone, after the idle runs
+      removeGuest(connections, uris, idle);
+      String dirty = bootGuest(connections, hosts, uris.get(0), "dirty", " novacron.dirty=1");
       run(
           connections,
           uris,

@@ -61,7 +61,7 @@ public record JobStats(
         completed.dataProcessed >= 0 ? completed.dataProcessed : lastInFlight.dataProcessed,
         0,
         completed.dirtyRateBytesPerSecond,
-        completed.downtimeMillis >= 0 ? completed.downtimeMillis : lastInFlight.downtimeMillis,
+        completed.downtimeMillis,
         completed.iteration);
   }
 

@@ -64,7 +64,9 @@ final class MigrationRecorder {
             + " in "
             + s.durationMillis
             + " ms"
-            + (s.downtimeMillis == null ? "" : ", downtime " + s.downtimeMillis + " ms")
+            + (s.downtimeMillis == null
+                ? ", downtime not reported by libvirt"
+                : ", downtime " + s.downtimeMillis + " ms")
             + (s.bytesTransferred == null ? "" : ", " + s.bytesTransferred + " bytes sent");
     s.message = message;
     conditions.set(s.conditions, Conditions.COMPLETE, true, "Succeeded", message, gen(m));
