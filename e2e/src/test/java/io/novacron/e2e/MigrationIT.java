@@ -354,6 +354,49 @@ class MigrationIT {
     awaitPool("mig", p -> hostStatus(p, "host1").evacuation == null);
   }
 
+  @Test
+  @Order(8)
+  void aTimedOutOrDeletedLiveMigrationLeavesTheGuestOnItsSource() {
+    VirtualMachine dirty = vm("slowpoke", "mig");
+    dirty.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.dirty=1";
+    VirtualMachine running = bootedVm(dirty);
+    String source = running.getStatus().host;
+    String uuid = running.getMetadata().getUid();
+
+    submit(
+        migration(
+            "too-slow",
+            "slowpoke",
+            MigrationMode.Live,
+            m -> {
+              m.getSpec().bandwidthMiBps = 2L;
+              m.getSpec().completionTimeoutSeconds = 5L;
+              return m;
+            }));
+    Migration timedOut = awaitMigration("too-slow", Phase.Failed);
+    assertThat(timedOut.getStatus().failureReason)
+        .startsWith("CompletionTimeout: not complete after 5s")
+        .contains("the VM keeps running on " + source);
+    assertThat(Libvirt.running(uri(source), uuid)).isTrue();
+
+    submit(
+        migration(
+            "deleted",
+            "slowpoke",
+            MigrationMode.Live,
+            m -> {
+              m.getSpec().bandwidthMiBps = 2L;
+              return m;
+            }));
+    awaitMigration("deleted", m -> m.getStatus().phase == Phase.Running);
+    client.resources(Migration.class).inNamespace(NS).withName("deleted").delete();
+    await().atMost(MOVE).until(() -> get("deleted") == null);
+    assertThat(Libvirt.running(uri(source), uuid)).isTrue();
+    assertThat(Libvirt.state(uri(other(source)), uuid)).isEmpty();
+    assertThat(awaitPhase("slowpoke", VirtualMachineStatus.Phase.Running).getStatus().host)
+        .isEqualTo(source);
+  }
+
   // ---- helpers ----
 
   /** Small VMs, all running on host1 (host2 is in maintenance while they are placed). */
