@@ -58,7 +58,7 @@ public final class MigrationBenchmark {
           idleRuns,
           new Scenario(
               "idle 128 MiB, libvirt default downtime (baseline)",
-              new LiveMigrationCall.Options(false, null, null, false, false),
+              new LiveMigrationCall.Options(false, null, null, false, false, false),
               null));
       run(
           connections,
@@ -67,7 +67,7 @@ public final class MigrationBenchmark {
           idleRuns,
           new Scenario(
               "idle 128 MiB, NovaCron max downtime 20 ms",
-              new LiveMigrationCall.Options(false, null, 20L, false, false),
+              new LiveMigrationCall.Options(false, null, 20L, false, false, false),
               null));
       // the dirtying guest keeps a CPU busy: it runs alone, after the idle runs
       removeGuest(connections, uris, idle);
@@ -79,7 +79,7 @@ public final class MigrationBenchmark {
           dirtyRuns,
           new Scenario(
               "dirtying, live, 16 MiB/s",
-              new LiveMigrationCall.Options(false, DIRTY_BANDWIDTH_MIBPS, 20L, false, false),
+              new LiveMigrationCall.Options(false, DIRTY_BANDWIDTH_MIBPS, 20L, false, false, false),
               null));
       run(
           connections,
@@ -88,7 +88,7 @@ public final class MigrationBenchmark {
           dirtyRuns,
           new Scenario(
               "dirtying, live + auto-converge, 16 MiB/s",
-              new LiveMigrationCall.Options(false, DIRTY_BANDWIDTH_MIBPS, 20L, true, false),
+              new LiveMigrationCall.Options(false, DIRTY_BANDWIDTH_MIBPS, 20L, true, false, false),
               null));
       run(
           connections,
@@ -97,7 +97,7 @@ public final class MigrationBenchmark {
           dirtyRuns,
           new Scenario(
               "dirtying, post-copy after 5 s, 16 MiB/s",
-              new LiveMigrationCall.Options(true, DIRTY_BANDWIDTH_MIBPS, 20L, false, false),
+              new LiveMigrationCall.Options(true, DIRTY_BANDWIDTH_MIBPS, 20L, false, false, false),
               POST_COPY_AFTER));
     }
   }

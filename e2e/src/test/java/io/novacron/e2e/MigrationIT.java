@@ -12,9 +12,15 @@ import io.novacron.crds.migration.MigrationSpec;
 import io.novacron.crds.migration.MigrationStatus;
 import io.novacron.crds.migration.MigrationStatus.Phase;
 import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.nodepool.NodePoolSpec;
+import io.novacron.crds.vm.DiskSpec;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class MigrationIT {
   static final Duration MOVE = Duration.ofSeconds(120);
   static final String HEARTBEAT = "NOVACRON-HEARTBEAT";
+  static final String DISK_MARK = "NOVACRON-DISK-MARK";
 
   @BeforeAll
   static void start() {
@@ -397,7 +404,62 @@ class MigrationIT {
         .isEqualTo(source);
   }
 
+  @Test
+  @Order(9)
+  void withLocalStorageALiveMigrationCopiesTheDisk() throws IOException {
+    // /var/lib/libvirt is private to each host here: a disk there is truly local to its host
+    Path image = hosts.hostDir(1).resolve("lib/images/disky-data.raw");
+    Files.createDirectories(image.getParent());
+    Files.deleteIfExists(hosts.hostDir(2).resolve("lib/images/disky-data.raw"));
+    try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+      f.setLength(16 << 20);
+      f.write(DISK_MARK.getBytes(StandardCharsets.US_ASCII));
+    }
+    setStorage(NodePoolSpec.Storage.Local);
+    try {
+      setMaintenance("host2", true);
+      VirtualMachine disky = vm("disky", "mig");
+      DiskSpec disk = new DiskSpec();
+      disk.name = "data";
+      disk.path = "/var/lib/libvirt/images/disky-data.raw";
+      disk.format = DiskSpec.Format.raw;
+      disky.getSpec().disks.add(disk);
+      VirtualMachine running = bootedVm(disky);
+      setMaintenance("host2", false);
+      assertThat(running.getStatus().host).isEqualTo("host1");
+
+      submit(migration("cold-disk", "disky", MigrationMode.Cold, m -> m));
+      assertThat(awaitMigration("cold-disk", Phase.Failed).getStatus().failureReason)
+          .contains("Local storage: a Cold migration cannot copy the VM's disks");
+
+      submit(migration("with-disk", "disky", MigrationMode.Live, m -> m));
+      awaitMigration("with-disk", Phase.Succeeded);
+      Path copied = hosts.hostDir(2).resolve("lib/images/disky-data.raw");
+      byte[] head = new byte[DISK_MARK.length()];
+      try (RandomAccessFile f = new RandomAccessFile(copied.toFile(), "r")) {
+        f.readFully(head);
+        assertThat(f.length()).isEqualTo(16 << 20);
+      }
+      assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo(DISK_MARK);
+      assertThat(Libvirt.running(uri("host2"), running.getMetadata().getUid())).isTrue();
+      await().atMost(Duration.ofSeconds(30)).until(() -> console(2, running).contains(HEARTBEAT));
+    } finally {
+      setStorage(NodePoolSpec.Storage.Shared);
+    }
+  }
+
   // ---- helpers ----
+
+  static void setStorage(NodePoolSpec.Storage storage) {
+    client
+        .resources(NodePool.class)
+        .withName("mig")
+        .edit(
+            p -> {
+              p.getSpec().storage = storage;
+              return p;
+            });
+  }
 
   /** Small VMs, all running on host1 (host2 is in maintenance while they are placed). */
   static void runningOnHost1(List<String> names) {

@@ -34,5 +34,20 @@ public class NodePoolSpec {
 
   public OvercommitSpec overcommit = new OvercommitSpec();
 
+  /** Where the VMs' disk files live, as far as migration is concerned. */
+  public enum Storage {
+    /** Every host sees a VM's disk files at the same path (NFS, Ceph, a SAN): nothing to copy. */
+    Shared,
+    /** Each host has its own disk files: a live migration copies the VM's writable disks. */
+    Local
+  }
+
+  @Default("Shared")
+  @JsonPropertyDescription(
+      "Shared: all hosts see the VMs' disk files at the same paths. Local: each host has its own;"
+          + " live migrations copy writable disks to the target (created there first), and cold"
+          + " migrations of VMs with disks are refused.")
+  public Storage storage = Storage.Shared;
+
   public RebalancingSpec rebalancing = new RebalancingSpec();
 }

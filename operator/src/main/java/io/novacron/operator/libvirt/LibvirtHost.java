@@ -1,5 +1,6 @@
 package io.novacron.operator.libvirt;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.libvirt.DomainJobStats;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
+import org.libvirt.StoragePool;
 
 /** The operations NovaCron performs on one libvirt host, each bounded by the call timeout. */
 public final class LibvirtHost {
@@ -157,6 +159,58 @@ public final class LibvirtHost {
   /** Switches the domain's running post-copy-enabled migration to post-copy. */
   public void startPostCopy(String uuid) {
     onDomain("switching to post-copy", uuid, LiveMigrationCall::startPostCopy);
+  }
+
+  /** The size in bytes of the disk at {@code path} of the domain, as the guest sees it. */
+  public long diskCapacity(String uuid, String path) {
+    return withDomain("reading the disk size of", uuid, d -> d.blockInfo(path).getCapacity());
+  }
+
+  /**
+   * Creates an empty disk image at {@code path} on this host, for a migration to copy a disk into.
+   * libvirt creates it through a transient directory pool (the host needs no pool configured; the
+   * pool is gone afterwards, the file stays). An existing file is never touched.
+   *
+   * @throws LibvirtOperationException when the file exists already or cannot be created
+   */
+  public void createEmptyDisk(String path, long capacityBytes, String format) {
+    Path file = Path.of(path);
+    String name = "novacron-" + Integer.toHexString(file.getParent().toString().hashCode());
+    connection.call(
+        "creating disk " + path,
+        c -> {
+          StoragePool pool =
+              c.storagePoolCreateXML(
+                  "<pool type='dir'><name>"
+                      + name
+                      + "</name><target><path>"
+                      + xmlText(file.getParent().toString())
+                      + "</path></target></pool>",
+                  0);
+          try {
+            if (List.of(pool.listVolumes()).contains(file.getFileName().toString())) {
+              throw new LibvirtOperationException(
+                  path + " already exists on " + uri() + "; is the pool's storage really Local?",
+                  null);
+            }
+            pool.storageVolCreateXML(
+                "<volume><name>"
+                    + xmlText(file.getFileName().toString())
+                    + "</name><capacity unit='bytes'>"
+                    + capacityBytes
+                    + "</capacity><target><format type='"
+                    + format
+                    + "'/></target></volume>",
+                0);
+          } finally {
+            pool.destroy();
+          }
+          return null;
+        });
+  }
+
+  private static String xmlText(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;");
   }
 
   /** The domain's persistent definition, as defined (not as running), secrets included. */

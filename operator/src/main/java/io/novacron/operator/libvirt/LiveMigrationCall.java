@@ -22,13 +22,17 @@ public final class LiveMigrationCall {
   private static final VirDomainMigrateStartPostCopy LIBVIRT =
       Native.load("virt", VirDomainMigrateStartPostCopy.class);
 
-  /** What to ask libvirt for. Null numbers mean libvirt's defaults. */
+  /**
+   * What to ask libvirt for. Null numbers mean libvirt's defaults. {@code copyStorage}: copy the
+   * writable disks (their files must exist, empty, on the target).
+   */
   public record Options(
       boolean postCopy,
       Long bandwidthMiBps,
       Long maxDowntimeMillis,
       boolean autoConverge,
-      boolean compression) {}
+      boolean compression,
+      boolean copyStorage) {}
 
   private LiveMigrationCall() {}
 
@@ -78,6 +82,9 @@ public final class LiveMigrationCall {
     }
     if (o.compression()) {
       flags |= MigrateFlags.COMPRESSED;
+    }
+    if (o.copyStorage()) {
+      flags |= MigrateFlags.NON_SHARED_DISK;
     }
     return flags;
   }

@@ -5,6 +5,7 @@ import io.novacron.crds.common.MigrationMode;
 import io.novacron.crds.migration.MigrationSpec;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.nodepool.NodePoolSpec;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus.Phase;
 import java.util.ArrayList;
@@ -95,6 +96,15 @@ public final class MigrationChecks {
     }
     if (pool.isEmpty()) {
       return Optional.of("NodePool '" + v.getSpec().nodePool + "' of the VM does not exist");
+    }
+    if (spec.mode == MigrationMode.Cold
+        && pool.get().getSpec().storage == NodePoolSpec.Storage.Local
+        && v.getSpec().disks.stream().anyMatch(d -> !d.readOnly)) {
+      return Optional.of(
+          "NodePool "
+              + pool.get().getMetadata().getName()
+              + " has Local storage: a Cold migration cannot copy the VM's disks; use Live or"
+              + " PostCopy");
     }
     return targetProblem(spec.targetHost, status.host, pool.get());
   }

@@ -219,7 +219,12 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
       return finish(m, () -> recorder.failed(m, "NoTarget", why));
     }
     s.targetHost = target.host().get();
-    runner.start(m, vm.get(), uri(pool.get(), s.sourceHost), uri(pool.get(), s.targetHost));
+    runner.start(
+        m,
+        vm.get(),
+        uri(pool.get(), s.sourceHost),
+        uri(pool.get(), s.targetHost),
+        pool.get().getSpec().storage);
     recorder.started(m);
     return UpdateControl.patchStatus(m).rescheduleAfter(RUNNING_POLL);
   }

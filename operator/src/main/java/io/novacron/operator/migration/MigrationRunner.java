@@ -5,6 +5,8 @@ import io.novacron.crds.migration.Migration;
 import io.novacron.crds.migration.MigrationSpec;
 import io.novacron.crds.migration.MigrationStatus;
 import io.novacron.crds.migration.MigrationStatus.Phase;
+import io.novacron.crds.nodepool.NodePoolSpec.Storage;
+import io.novacron.crds.vm.DiskSpec;
 import io.novacron.crds.vm.MigrationPreferences;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.operator.domain.DomainNames;
@@ -19,6 +21,7 @@ import io.novacron.operator.migration.MigrationJob.Deadlines;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -67,8 +70,11 @@ final class MigrationRunner {
     this.shutdownGracePeriod = shutdownGracePeriod;
   }
 
-  /** Starts moving {@code vm} from {@code sourceUri} to {@code targetUri}. */
-  void start(Migration m, VirtualMachine vm, String sourceUri, String targetUri) {
+  /**
+   * Starts moving {@code vm} from {@code sourceUri} to {@code targetUri}; with {@code Local}
+   * storage its writable disks are created on the target and copied.
+   */
+  void start(Migration m, VirtualMachine vm, String sourceUri, String targetUri, Storage storage) {
     MigrationSpec spec = m.getSpec();
     String uuid = DomainNames.domainUuid(vm);
     LibvirtHost source = hosts.host(sourceUri);
@@ -81,12 +87,21 @@ final class MigrationRunner {
       ColdMove move = new ColdMove(source, hosts.host(targetUri), uuid, grace, clock);
       jobs.start(uid(m), clock.instant(), deadlines, move::run);
     } else {
-      LiveMigrationCall.Options options = options(spec, vm.getSpec().migration);
+      List<DiskSpec> copied = storage == Storage.Local ? writableDisks(vm) : List.of();
+      LiveMigrationCall.Options options = options(spec, vm.getSpec().migration, !copied.isEmpty());
+      LibvirtHost target = hosts.host(targetUri);
       jobs.start(
           uid(m),
           clock.instant(),
           deadlines,
-          job -> LiveMigrationCall.migrate(sourceUri, targetUri, uuid, options));
+          job -> {
+            for (DiskSpec disk : copied) {
+              job.step("creating disk " + disk.path + " on the target", 0);
+              target.createEmptyDisk(
+                  disk.path, source.diskCapacity(uuid, disk.path), disk.format.name());
+            }
+            LiveMigrationCall.migrate(sourceUri, targetUri, uuid, options);
+          });
     }
     MigrationStatus s = m.getStatus();
     s.phase = Phase.Running;
@@ -309,8 +324,12 @@ final class MigrationRunner {
     return new Deadlines(completion, progress);
   }
 
+  static List<DiskSpec> writableDisks(VirtualMachine vm) {
+    return vm.getSpec().disks.stream().filter(d -> !d.readOnly).toList();
+  }
+
   private static LiveMigrationCall.Options options(
-      MigrationSpec spec, MigrationPreferences preferences) {
+      MigrationSpec spec, MigrationPreferences preferences, boolean copyStorage) {
     Long bandwidth = spec.bandwidthMiBps;
     Long downtime = spec.maxDowntimeMillis;
     if (preferences != null) {
@@ -322,7 +341,8 @@ final class MigrationRunner {
         bandwidth,
         downtime,
         Boolean.TRUE.equals(spec.autoConverge),
-        Boolean.TRUE.equals(spec.compression));
+        Boolean.TRUE.equals(spec.compression),
+        copyStorage);
   }
 
   private static Long nonNegative(long v) {

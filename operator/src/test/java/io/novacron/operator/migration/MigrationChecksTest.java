@@ -8,6 +8,7 @@ import io.novacron.crds.migration.MigrationSpec;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.nodepool.NodePoolSpec;
+import io.novacron.crds.vm.DiskSpec;
 import io.novacron.crds.vm.MigrationPreferences;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineSpec;
@@ -72,6 +73,29 @@ class MigrationChecksTest {
     MigrationSpec fine = spec(MigrationMode.Live);
     fine.targetHost = "h2";
     assertThat(problem(fine, vm(Phase.Running))).isEmpty();
+  }
+
+  @Test
+  void aColdMoveCannotCopyLocalDisks() {
+    VirtualMachine withDisk = vm(Phase.Running);
+    DiskSpec disk = new DiskSpec();
+    disk.name = "data";
+    disk.path = "/var/lib/libvirt/images/data.raw";
+    withDisk.getSpec().disks.add(disk);
+    NodePool local = pool();
+    local.getSpec().storage = NodePoolSpec.Storage.Local;
+    MigrationSpec cold = spec(MigrationMode.Cold);
+    assertThat(MigrationChecks.vmProblem(cold, "ns", Optional.of(withDisk), Optional.of(local)))
+        .contains(
+            "NodePool p has Local storage: a Cold migration cannot copy the VM's disks; use Live"
+                + " or PostCopy");
+    assertThat(
+            MigrationChecks.vmProblem(
+                spec(MigrationMode.Live), "ns", Optional.of(withDisk), Optional.of(local)))
+        .isEmpty();
+    disk.readOnly = true;
+    assertThat(MigrationChecks.vmProblem(cold, "ns", Optional.of(withDisk), Optional.of(local)))
+        .isEmpty();
   }
 
   private static Optional<String> problem(MigrationSpec spec, VirtualMachine vm) {
