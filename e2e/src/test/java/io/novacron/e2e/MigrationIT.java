@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.novacron.crds.common.MigrationMode;
 import io.novacron.crds.migration.Migration;
 import io.novacron.crds.migration.MigrationSpec;
@@ -451,13 +452,22 @@ class MigrationIT {
   // ---- helpers ----
 
   static void setStorage(NodePoolSpec.Storage storage) {
-    client
-        .resources(NodePool.class)
-        .withName("mig")
-        .edit(
-            p -> {
-              p.getSpec().storage = storage;
-              return p;
+    editPool(
+        p -> {
+          p.getSpec().storage = storage;
+          return p;
+        });
+  }
+
+  /** Edits the pool, again when the operator's status write got in between (409). */
+  static void editPool(UnaryOperator<NodePool> change) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreException(KubernetesClientException.class)
+        .until(
+            () -> {
+              client.resources(NodePool.class).withName("mig").edit(change);
+              return true;
             });
   }
 
@@ -525,16 +535,13 @@ class MigrationIT {
   }
 
   static void setMaintenance(String host, boolean on) {
-    client
-        .resources(NodePool.class)
-        .withName("mig")
-        .edit(
-            p -> {
-              p.getSpec().hosts.stream()
-                  .filter(h -> h.name.equals(host))
-                  .forEach(h -> h.maintenance = on);
-              return p;
-            });
+    editPool(
+        p -> {
+          p.getSpec().hosts.stream()
+              .filter(h -> h.name.equals(host))
+              .forEach(h -> h.maintenance = on);
+          return p;
+        });
     awaitPool("mig", p -> hostStatus(p, host).maintenance == on);
   }
 

@@ -23,6 +23,7 @@ public final class LibvirtHost {
   private static final int JOB_STATS_COMPLETED = 1;
   private static final int XML_SECURE = 1;
   private static final int XML_INACTIVE = 2;
+  private static final int POOL_CREATE_WITH_BUILD = 1;
 
   private final HostConnection connection;
 
@@ -186,7 +187,7 @@ public final class LibvirtHost {
                       + "</name><target><path>"
                       + xmlText(file.getParent().toString())
                       + "</path></target></pool>",
-                  0);
+                  POOL_CREATE_WITH_BUILD); // makes the directory when the target lacks it
           try {
             if (List.of(pool.listVolumes()).contains(file.getFileName().toString())) {
               throw new LibvirtOperationException(
