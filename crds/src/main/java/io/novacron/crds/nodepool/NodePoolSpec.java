@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.novacron.crds.common.Backend;
+import io.novacron.crds.common.MigrationTuning;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,11 @@ public class NodePoolSpec {
     /** Each host has its own disk files: a live migration copies the VM's writable disks. */
     Local
   }
+
+  @JsonPropertyDescription(
+      "Defaults for the pool's live migrations, used when neither the Migration nor the VM's"
+          + " migration preferences set them.")
+  public MigrationTuning migrationDefaults;
 
   @Default("Shared")
   @JsonPropertyDescription(

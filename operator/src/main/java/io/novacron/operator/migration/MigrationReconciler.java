@@ -224,7 +224,8 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
         vm.get(),
         uri(pool.get(), s.sourceHost),
         uri(pool.get(), s.targetHost),
-        pool.get().getSpec().storage);
+        pool.get().getSpec().storage,
+        pool.get().getSpec().migrationDefaults);
     recorder.started(m);
     return UpdateControl.patchStatus(m).rescheduleAfter(RUNNING_POLL);
   }

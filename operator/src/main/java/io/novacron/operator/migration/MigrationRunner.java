@@ -1,13 +1,13 @@
 package io.novacron.operator.migration;
 
 import io.novacron.crds.common.MigrationMode;
+import io.novacron.crds.common.MigrationTuning;
 import io.novacron.crds.migration.Migration;
 import io.novacron.crds.migration.MigrationSpec;
 import io.novacron.crds.migration.MigrationStatus;
 import io.novacron.crds.migration.MigrationStatus.Phase;
 import io.novacron.crds.nodepool.NodePoolSpec.Storage;
 import io.novacron.crds.vm.DiskSpec;
-import io.novacron.crds.vm.MigrationPreferences;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.operator.domain.DomainNames;
 import io.novacron.operator.domain.VmResources;
@@ -22,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Starts a Migration's move on a migration thread and, on each reconcile while it runs, reads its
@@ -74,7 +76,13 @@ final class MigrationRunner {
    * Starts moving {@code vm} from {@code sourceUri} to {@code targetUri}; with {@code Local}
    * storage its writable disks are created on the target and copied.
    */
-  void start(Migration m, VirtualMachine vm, String sourceUri, String targetUri, Storage storage) {
+  void start(
+      Migration m,
+      VirtualMachine vm,
+      String sourceUri,
+      String targetUri,
+      Storage storage,
+      MigrationTuning poolDefaults) {
     MigrationSpec spec = m.getSpec();
     String uuid = DomainNames.domainUuid(vm);
     LibvirtHost source = hosts.host(sourceUri);
@@ -88,7 +96,8 @@ final class MigrationRunner {
       jobs.start(uid(m), clock.instant(), deadlines, move::run);
     } else {
       List<DiskSpec> copied = storage == Storage.Local ? writableDisks(vm) : List.of();
-      LiveMigrationCall.Options options = options(spec, vm.getSpec().migration, !copied.isEmpty());
+      LiveMigrationCall.Options options =
+          options(spec, vm.getSpec().migration, poolDefaults, !copied.isEmpty());
       LibvirtHost target = hosts.host(targetUri);
       jobs.start(
           uid(m),
@@ -328,13 +337,19 @@ final class MigrationRunner {
     return vm.getSpec().disks.stream().filter(d -> !d.readOnly).toList();
   }
 
-  private static LiveMigrationCall.Options options(
-      MigrationSpec spec, MigrationPreferences preferences, boolean copyStorage) {
+  /** Max downtime and bandwidth: the Migration's, else the VM's preferences, else the pool's. */
+  static LiveMigrationCall.Options options(
+      MigrationSpec spec,
+      MigrationTuning preferences,
+      MigrationTuning poolDefaults,
+      boolean copyStorage) {
+    List<MigrationTuning> fallbacks =
+        Stream.of(preferences, poolDefaults).filter(Objects::nonNull).toList();
     Long bandwidth = spec.bandwidthMiBps;
     Long downtime = spec.maxDowntimeMillis;
-    if (preferences != null) {
-      bandwidth = bandwidth == null ? preferences.bandwidthMiBps : bandwidth;
-      downtime = downtime == null ? preferences.maxDowntimeMillis : downtime;
+    for (MigrationTuning t : fallbacks) {
+      bandwidth = bandwidth == null ? t.bandwidthMiBps : bandwidth;
+      downtime = downtime == null ? t.maxDowntimeMillis : downtime;
     }
     return new LiveMigrationCall.Options(
         spec.mode == MigrationMode.PostCopy,

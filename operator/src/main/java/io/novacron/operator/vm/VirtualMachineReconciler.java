@@ -1,5 +1,6 @@
 package io.novacron.operator.vm;
 
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -52,6 +53,7 @@ public final class VirtualMachineReconciler
   private final RunningVms running;
   private final Duration pollInterval;
   private final Duration retryInterval;
+  private final VmStatusWriter statusWriter = new VmStatusWriter(new KubernetesSerialization());
   private InformerEventSource<Migration, VirtualMachine> migrations;
 
   public VirtualMachineReconciler(
@@ -122,10 +124,14 @@ public final class VirtualMachineReconciler
   @Override
   public UpdateControl<VirtualMachine> reconcile(
       VirtualMachine vm, Context<VirtualMachine> context) {
+    VirtualMachine startedFrom = statusWriter.snapshot(vm);
     Optional<NodePool> pool = context.getSecondaryResource(NodePool.class);
     UpdateControl<VirtualMachine> control = converge(vm, pool, context);
     trackRunning(vm, pool);
-    return control;
+    statusWriter.write(startedFrom, vm, context);
+    UpdateControl<VirtualMachine> written = UpdateControl.noUpdate();
+    control.getScheduleDelay().ifPresent(written::rescheduleAfter);
+    return written;
   }
 
   /** Tells the collector whether (and where) this VM runs now. */
