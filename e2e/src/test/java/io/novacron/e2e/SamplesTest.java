@@ -9,9 +9,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.novacron.crds.migration.Migration;
 import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.vm.VirtualMachine;
-import io.novacron.operator.migration.MigrationChecks;
 import io.novacron.operator.validation.NodePoolValidator;
-import io.novacron.operator.validation.VirtualMachineValidator;
+import io.novacron.policy.MigrationValidator;
+import io.novacron.policy.VirtualMachineValidator;
 import io.novacron.sandbox.LocalHosts;
 import io.novacron.sandbox.Samples;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class SamplesTest {
           assertThat(vm.getSpec().boot.kernel).startsWith("/srv/novacron/guest/");
         }
         if (r instanceof Migration m) {
-          assertThat(MigrationChecks.specProblems(m.getSpec())).isEmpty();
+          assertThat(MigrationValidator.problems(m.getSpec())).isEmpty();
           assertThat(resources)
               .as("the VM " + m.getMetadata().getName() + " moves is a sample too")
               .anyMatch(

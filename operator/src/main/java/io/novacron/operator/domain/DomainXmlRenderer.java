@@ -5,6 +5,7 @@ import io.novacron.crds.vm.DiskSpec;
 import io.novacron.crds.vm.NetworkSpec;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineSpec;
+import io.novacron.policy.VmResources;
 import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.Map;

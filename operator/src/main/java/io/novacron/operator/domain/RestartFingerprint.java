@@ -3,6 +3,7 @@ package io.novacron.operator.domain;
 import io.novacron.crds.vm.DiskSpec;
 import io.novacron.crds.vm.NetworkSpec;
 import io.novacron.crds.vm.VirtualMachineSpec;
+import io.novacron.policy.VmResources;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

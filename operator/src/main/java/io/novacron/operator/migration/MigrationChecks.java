@@ -8,7 +8,6 @@ import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.nodepool.NodePoolSpec;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus.Phase;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -19,25 +18,6 @@ import java.util.stream.Collectors;
  */
 public final class MigrationChecks {
   private MigrationChecks() {}
-
-  /** Mistakes in the spec itself (the CRD schema catches these too, where it runs). */
-  public static List<String> specProblems(MigrationSpec spec) {
-    List<String> problems = new ArrayList<>();
-    if (spec.vmName == null || spec.vmName.isBlank()) {
-      problems.add("vmName is required");
-    }
-    if (spec.mode == null) {
-      problems.add("mode must be Live, PostCopy or Cold");
-    }
-    atLeastOne(problems, "bandwidthMiBps", spec.bandwidthMiBps);
-    atLeastOne(problems, "maxDowntimeMillis", spec.maxDowntimeMillis);
-    atLeastOne(problems, "completionTimeoutSeconds", spec.completionTimeoutSeconds);
-    atLeastOne(problems, "progressTimeoutSeconds", spec.progressTimeoutSeconds);
-    if (Boolean.TRUE.equals(spec.switchToPostCopy) && spec.mode != MigrationMode.PostCopy) {
-      problems.add("switchToPostCopy needs mode PostCopy");
-    }
-    return problems;
-  }
 
   /**
    * Why the Migration should wait before it is checked: its VM exists but has not started yet (a VM
@@ -128,11 +108,5 @@ public final class MigrationChecks {
               + ")");
     }
     return Optional.empty();
-  }
-
-  private static void atLeastOne(List<String> problems, String field, Long value) {
-    if (value != null && value < 1) {
-      problems.add(field + " must be at least 1, got " + value);
-    }
   }
 }

@@ -23,6 +23,7 @@ import io.novacron.operator.migration.MigrationQueue.Limits;
 import io.novacron.operator.migration.MigrationQueue.Verdict;
 import io.novacron.operator.placement.PlacementDecision;
 import io.novacron.operator.vm.VmPlacement;
+import io.novacron.policy.MigrationValidator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -128,7 +129,7 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
   /** A new Migration: is it possible at all? */
   private UpdateControl<Migration> check(
       Migration m, Optional<VirtualMachine> vm, Context<Migration> context) {
-    List<String> problems = MigrationChecks.specProblems(m.getSpec());
+    List<String> problems = MigrationValidator.problems(m.getSpec());
     if (!problems.isEmpty()) {
       return finish(m, () -> recorder.failed(m, "InvalidSpec", String.join("; ", problems)));
     }

@@ -1,7 +1,7 @@
 package io.novacron.operator.placement;
 
 import io.novacron.crds.vm.VirtualMachineSpec;
-import io.novacron.operator.domain.VmResources;
+import io.novacron.policy.VmResources;
 import java.util.Map;
 
 /** What a VM needs from a host. */

@@ -29,7 +29,7 @@ import io.novacron.operator.libvirt.LibvirtOperationException;
 import io.novacron.operator.metrics.RunningVms;
 import io.novacron.operator.metrics.RunningVms.RunningVm;
 import io.novacron.operator.placement.PlacementDecision;
-import io.novacron.operator.validation.VirtualMachineValidator;
+import io.novacron.policy.VirtualMachineValidator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import io.novacron.crds.vm.BootSpec;
 import io.novacron.crds.vm.DiskSpec;
 import io.novacron.crds.vm.NetworkSpec;
 import io.novacron.crds.vm.VirtualMachine;
-import io.novacron.operator.TestVms;
+import io.novacron.policy.TestVms;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import javax.xml.parsers.DocumentBuilderFactory;

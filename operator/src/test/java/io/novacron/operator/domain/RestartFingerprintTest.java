@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.novacron.crds.vm.VirtualMachineSpec;
-import io.novacron.operator.TestVms;
+import io.novacron.policy.TestVms;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -20,23 +20,6 @@ import org.junit.jupiter.api.Test;
 
 class MigrationChecksTest {
   @Test
-  void specProblemsNameTheFieldAndTheValue() {
-    MigrationSpec spec = spec(MigrationMode.Live);
-    spec.bandwidthMiBps = -5L;
-    spec.completionTimeoutSeconds = 0L;
-    spec.switchToPostCopy = true;
-    assertThat(MigrationChecks.specProblems(spec))
-        .containsExactly(
-            "bandwidthMiBps must be at least 1, got -5",
-            "completionTimeoutSeconds must be at least 1, got 0",
-            "switchToPostCopy needs mode PostCopy");
-    assertThat(MigrationChecks.specProblems(spec(MigrationMode.PostCopy))).isEmpty();
-    MigrationSpec noVm = spec(MigrationMode.Cold);
-    noVm.vmName = " ";
-    assertThat(MigrationChecks.specProblems(noVm)).containsExactly("vmName is required");
-  }
-
-  @Test
   void theVmMustExistRunAndAllowTheMode() {
     MigrationSpec live = spec(MigrationMode.Live);
     assertThat(MigrationChecks.vmProblem(live, "ns", Optional.empty(), Optional.of(pool())))

@@ -19,7 +19,7 @@ import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineSpec;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.operator.kube.EventRecorder;
-import io.novacron.operator.testing.MockApi;
+import io.novacron.policy.testing.MockApi;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

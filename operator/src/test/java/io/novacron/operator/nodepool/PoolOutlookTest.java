@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.novacron.crds.nodepool.HostStatus;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
-import io.novacron.operator.TestVms;
+import io.novacron.policy.TestVms;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

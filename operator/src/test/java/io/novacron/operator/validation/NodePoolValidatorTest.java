@@ -3,7 +3,7 @@ package io.novacron.operator.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.novacron.crds.nodepool.NodePool;
-import io.novacron.operator.TestVms;
+import io.novacron.policy.TestVms;
 import org.junit.jupiter.api.Test;
 
 class NodePoolValidatorTest {

@@ -1,4 +1,4 @@
-package io.novacron.operator.validation;
+package io.novacron.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,6 @@ import io.novacron.crds.vm.BootSpec;
 import io.novacron.crds.vm.DiskSpec;
 import io.novacron.crds.vm.NetworkSpec;
 import io.novacron.crds.vm.VirtualMachineSpec;
-import io.novacron.operator.TestVms;
 import org.junit.jupiter.api.Test;
 
 class VirtualMachineValidatorTest {

@@ -1,4 +1,4 @@
-package io.novacron.operator.testing;
+package io.novacron.policy.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.novacron.operator.NovaCronOperator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,8 +34,7 @@ public final class MockApi implements AutoCloseable {
     KubernetesClient client = server.createClient();
     for (String crd : List.of("virtualmachines", "nodepools", "migrations", "scalingpolicies")) {
       try (InputStream in =
-          NovaCronOperator.class.getResourceAsStream(
-              "/META-INF/fabric8/" + crd + ".novacron.io-v1.yml")) {
+          MockApi.class.getResourceAsStream("/META-INF/fabric8/" + crd + ".novacron.io-v1.yml")) {
         client
             .resource(
                 client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))

@@ -1,10 +1,9 @@
-package io.novacron.operator.validation;
+package io.novacron.policy;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.novacron.crds.vm.DiskSpec;
 import io.novacron.crds.vm.NetworkSpec;
 import io.novacron.crds.vm.VirtualMachineSpec;
-import io.novacron.operator.domain.VmResources;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.novacron.operator.domain;
+package io.novacron.policy;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.novacron.crds.vm.VirtualMachineSpec;

@@ -1,4 +1,4 @@
-package io.novacron.operator;
+package io.novacron.policy;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;

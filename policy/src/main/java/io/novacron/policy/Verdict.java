@@ -1,0 +1,17 @@
+package io.novacron.policy;
+
+import java.util.List;
+
+/**
+ * The answer to an admission request: allowed, or denied by the named rule with a message that says
+ * what the limit is. Warnings go back to the user either way.
+ */
+public record Verdict(boolean allowed, String rule, String message, List<String> warnings) {
+  public static Verdict allow(List<String> warnings) {
+    return new Verdict(true, null, null, List.copyOf(warnings));
+  }
+
+  public static Verdict deny(String rule, String message, List<String> warnings) {
+    return new Verdict(false, rule, message, List.copyOf(warnings));
+  }
+}

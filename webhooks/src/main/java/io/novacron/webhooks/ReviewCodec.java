@@ -1,0 +1,158 @@
+package io.novacron.webhooks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.novacron.crds.migration.Migration;
+import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.scaling.ScalingPolicy;
+import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.policy.AdmissionRequest;
+import io.novacron.policy.AdmissionRequest.Operation;
+import io.novacron.policy.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Reads {@code admission.k8s.io/v1} AdmissionReview requests and writes their responses, in the
+ * exact wire format the API server uses. Anything else is a {@link BadReview}.
+ */
+final class ReviewCodec {
+  static final String API_VERSION = "admission.k8s.io/v1";
+  static final String GROUP = "novacron.io";
+
+  /** The kinds the webhooks answer for, by {@code request.kind.kind}. */
+  static final Map<String, Class<? extends HasMetadata>> KINDS =
+      Map.of(
+          "VirtualMachine", VirtualMachine.class,
+          "Migration", Migration.class,
+          "NodePool", NodePool.class,
+          "ScalingPolicy", ScalingPolicy.class);
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final KubernetesSerialization serialization = new KubernetesSerialization();
+
+  /** One decoded review: its uid (echoed back), the request and the raw new object. */
+  record Review(String uid, String kind, AdmissionRequest request, JsonNode rawObject) {}
+
+  Review read(byte[] body) throws BadReview {
+    JsonNode root;
+    try {
+      root = json.readTree(body);
+    } catch (java.io.IOException e) {
+      throw new BadReview("body is not JSON: " + firstLine(e.getMessage()));
+    }
+    if (root == null || !root.isObject()) {
+      throw new BadReview("body is not a JSON object");
+    }
+    if (!API_VERSION.equals(root.path("apiVersion").asText())
+        || !"AdmissionReview".equals(root.path("kind").asText())) {
+      throw new BadReview(
+          "expected an AdmissionReview of "
+              + API_VERSION
+              + ", got kind '"
+              + root.path("kind").asText()
+              + "' of '"
+              + root.path("apiVersion").asText()
+              + "'");
+    }
+    JsonNode req = root.path("request");
+    String uid = text(req, "uid");
+    String group = req.path("kind").path("group").asText();
+    String kind = text(req.path("kind"), "kind");
+    if (!GROUP.equals(group) || !KINDS.containsKey(kind)) {
+      throw new BadReview("request.kind " + group + "/" + kind + " is not a NovaCron resource");
+    }
+    Operation operation;
+    try {
+      operation = Operation.valueOf(text(req, "operation"));
+    } catch (IllegalArgumentException e) {
+      throw new BadReview("request.operation must be CREATE, UPDATE, DELETE or CONNECT");
+    }
+    JsonNode raw = req.path("object");
+    JsonNode rawOld = req.path("oldObject");
+    HasMetadata object = typed(raw, kind, "request.object");
+    HasMetadata old = typed(rawOld, kind, "request.oldObject");
+    if (object == null && operation != Operation.DELETE) {
+      throw new BadReview("request.object is required for " + operation);
+    }
+    if (old == null && (operation == Operation.DELETE || operation == Operation.UPDATE)) {
+      throw new BadReview("request.oldObject is required for " + operation);
+    }
+    String namespace = req.path("namespace").isTextual() ? req.path("namespace").asText() : null;
+    return new Review(
+        uid,
+        kind,
+        new AdmissionRequest(operation, namespace, object, old),
+        object == null ? null : raw);
+  }
+
+  private HasMetadata typed(JsonNode node, String kind, String where) throws BadReview {
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new BadReview(where + " is not an object");
+    }
+    try {
+      HasMetadata resource = serialization.convertValue(node, KINDS.get(kind));
+      if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
+        throw new BadReview(where + ".metadata.name is required");
+      }
+      return resource;
+    } catch (IllegalArgumentException e) {
+      throw new BadReview(where + " is not a valid " + kind + ": " + firstLine(e.getMessage()));
+    }
+  }
+
+  byte[] response(String uid, Verdict verdict, ArrayNode patch) {
+    ObjectNode root = json.createObjectNode();
+    root.put("apiVersion", API_VERSION);
+    root.put("kind", "AdmissionReview");
+    ObjectNode response = root.putObject("response");
+    response.put("uid", uid);
+    response.put("allowed", verdict.allowed());
+    if (!verdict.allowed()) {
+      ObjectNode status = response.putObject("status");
+      status.put("code", 403);
+      status.put("reason", "Forbidden");
+      status.put("message", "denied by rule " + verdict.rule() + ": " + verdict.message());
+    }
+    if (!verdict.warnings().isEmpty()) {
+      ArrayNode warnings = response.putArray("warnings");
+      verdict.warnings().forEach(warnings::add);
+    }
+    if (patch != null && !patch.isEmpty()) {
+      response.put("patchType", "JSONPatch");
+      response.put(
+          "patch",
+          Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      return json.writeValueAsBytes(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String text(JsonNode node, String field) throws BadReview {
+    JsonNode v = node.path(field);
+    if (!v.isTextual() || v.asText().isBlank()) {
+      throw new BadReview("request field '" + field + "' is missing");
+    }
+    return v.asText();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}
