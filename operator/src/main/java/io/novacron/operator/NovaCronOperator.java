@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.novacron.operator.admission.PolicyGate;
 import io.novacron.operator.api.ApiServer;
 import io.novacron.operator.config.OperatorConfig;
 import io.novacron.operator.domain.DomainSettings;
@@ -41,6 +42,9 @@ import io.novacron.operator.vm.DomainLifecycle;
 import io.novacron.operator.vm.VirtualMachineReconciler;
 import io.novacron.operator.vm.VmPlacement;
 import io.novacron.operator.vm.VmStatusRecorder;
+import io.novacron.policy.AdmissionRules;
+import io.novacron.policy.InformerClusterView;
+import io.novacron.policy.PolicySource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,6 +75,7 @@ public final class NovaCronOperator implements AutoCloseable {
   private final ApiServer api;
   private final MigrationJobs migrationJobs = new MigrationJobs();
   private final MigrationHistory migrationHistory;
+  private final InformerClusterView clusterView;
   private final String httpHost;
   private final int httpPort;
   private int boundPort;
@@ -136,6 +141,12 @@ public final class NovaCronOperator implements AutoCloseable {
     this.api = createApi(config, queueCapacity, clock);
     this.httpHost = config.get(OperatorConfig.HTTP_HOST);
     this.httpPort = config.get(OperatorConfig.HTTP_PORT);
+    String policyFile = config.get(OperatorConfig.POLICY_FILE);
+    this.clusterView = new InformerClusterView(client);
+    PolicyGate policy =
+        new PolicyGate(
+            new AdmissionRules(new PolicySource(policyFile.isBlank() ? null : Path.of(policyFile))),
+            clusterView);
     this.operator =
         new Operator(
             o ->
@@ -158,7 +169,8 @@ public final class NovaCronOperator implements AutoCloseable {
             config.get(OperatorConfig.POOL_POLL_INTERVAL),
             knownHosts,
             clock,
-            meters));
+            meters,
+            policy));
     VmPlacement placement = new VmPlacement(hosts, new PlacementLedger());
     operator.register(
         new VirtualMachineReconciler(
@@ -168,6 +180,7 @@ public final class NovaCronOperator implements AutoCloseable {
                 renderer, vmRecorder, config.get(OperatorConfig.SHUTDOWN_GRACE_PERIOD), clock),
             vmRecorder,
             running,
+            policy,
             config.get(OperatorConfig.VM_POLL_INTERVAL),
             config.get(OperatorConfig.START_RETRY_INTERVAL)),
         c -> {
@@ -176,7 +189,7 @@ public final class NovaCronOperator implements AutoCloseable {
           }
         });
     operator.register(
-        migrationReconciler(config, placement, conditions, events, clock),
+        migrationReconciler(config, placement, policy, conditions, events, clock),
         c -> {
           if (!namespaces.isEmpty()) {
             c.settingNamespaces(namespaces);
@@ -187,6 +200,7 @@ public final class NovaCronOperator implements AutoCloseable {
   private MigrationReconciler migrationReconciler(
       OperatorConfig config,
       VmPlacement placement,
+      PolicyGate policy,
       ConditionWriter conditions,
       EventRecorder events,
       Clock clock) {
@@ -202,6 +216,7 @@ public final class NovaCronOperator implements AutoCloseable {
             config.get(OperatorConfig.MIGRATION_PROGRESS_INTERVAL),
             config.get(OperatorConfig.SHUTDOWN_GRACE_PERIOD)),
         migrationHistory,
+        policy,
         clock);
   }
 
@@ -276,6 +291,7 @@ public final class NovaCronOperator implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+    clusterView.close();
     forecasts.close();
     collector.close();
     operator.stop();

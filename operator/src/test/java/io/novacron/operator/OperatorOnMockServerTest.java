@@ -8,14 +8,24 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.novacron.crds.common.Conditions;
+import io.novacron.crds.common.MigrationMode;
+import io.novacron.crds.migration.Migration;
+import io.novacron.crds.migration.MigrationSpec;
+import io.novacron.crds.migration.MigrationStatus;
 import io.novacron.crds.nodepool.HostStatus;
 import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.vm.RunStrategy;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus.Phase;
 import io.novacron.operator.config.OperatorConfig;
+import io.novacron.policy.AdmissionRequest;
+import io.novacron.policy.AdmissionRules;
+import io.novacron.policy.ClusterView;
+import io.novacron.policy.PolicyFile;
 import io.novacron.policy.TestVms;
 import io.novacron.policy.testing.MockApi;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +50,22 @@ class OperatorOnMockServerTest {
   static KubernetesClient client;
   static NovaCronOperator operator;
 
+  /** The tenancy policy the operator runs with; no webhook is installed in these tests. */
+  static final String POLICY =
+      """
+      namespaces:
+      - names: [mock-test]
+        allowedBootPathPrefixes: [/boot/]
+        allowedMigrationModes: [Live]
+      """;
+
+  static Path policyFile;
+
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
+    policyFile = Path.of("target/mock-server-test-policy.yaml").toAbsolutePath();
+    Files.createDirectories(policyFile.getParent());
+    Files.writeString(policyFile, POLICY);
     api = MockApi.start();
     client = api.client();
     operator =
@@ -56,6 +80,7 @@ class OperatorOnMockServerTest {
                     "NOVACRON_LIBVIRT_CALL_TIMEOUT", "3s",
                     "NOVACRON_SHUTDOWN_GRACE_PERIOD", "2s",
                     "NOVACRON_HTTP_PORT", "0",
+                    "NOVACRON_POLICY_FILE", policyFile.toString(),
                     "NOVACRON_DATA_DIR", "target/mock-server-test-data")));
   }
 
@@ -195,6 +220,82 @@ class OperatorOnMockServerTest {
         .get()
         .extracting(this::isActive)
         .isEqualTo(false);
+  }
+
+  @Test
+  void withoutAWebhookTheReconcilersEnforceThePolicyWithTheWebhooksMessages() throws Exception {
+    client.resource(TestVms.pool("guarded", "g", TEST_HOST)).create();
+    VirtualMachine foreign = TestVms.vm(NS, "foreign-kernel", "guarded");
+    foreign.getMetadata().setUid(null);
+    foreign.getSpec().boot.kernel = "/etc/passwd";
+    client.resource(foreign).create();
+    String webhookMessage =
+        new AdmissionRules(() -> PolicyFile.parse(POLICY))
+            .review(
+                new AdmissionRequest(AdmissionRequest.Operation.CREATE, NS, foreign, null),
+                new ClusterView() {
+                  @Override
+                  public List<VirtualMachine> virtualMachines(String namespace) {
+                    return List.of();
+                  }
+
+                  @Override
+                  public List<VirtualMachine> virtualMachinesInPool(String nodePool) {
+                    return List.of();
+                  }
+
+                  @Override
+                  public Map<String, String> namespaceLabels(String namespace) {
+                    return Map.of();
+                  }
+                })
+            .describe();
+    VirtualMachine refused =
+        awaitVm("foreign-kernel", v -> hasCondition(v, Conditions.SCHEDULED, "PolicyDenied"));
+    assertThat(condition(refused.getStatus().conditions, Conditions.SCHEDULED).getMessage())
+        .isEqualTo(webhookMessage)
+        .isEqualTo(
+            "denied by rule allowed-boot-paths: VirtualMachine foreign-kernel uses /etc/passwd;"
+                + " namespace mock-test may only use paths under [/boot/]");
+    assertThat(refused.getStatus().host).isNull();
+
+    // a pool that still has VMs is not deleted; it goes once they are gone
+    VirtualMachine resident = TestVms.vm(NS, "resident", "guarded");
+    resident.getMetadata().setUid(null);
+    client.resource(resident).create();
+    awaitVm("resident", v -> phase(v) == Phase.Running);
+    client.resources(NodePool.class).withName("guarded").delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> eventReasons("default", "guarded").contains("DeletionBlocked"));
+    assertThat(client.resources(NodePool.class).withName("guarded").get()).isNotNull();
+
+    // a Migration in a mode the namespace may not use fails with the policy's reason
+    Migration cold = new Migration();
+    cold.getMetadata().setNamespace(NS);
+    cold.getMetadata().setName("cold-move");
+    cold.setSpec(new MigrationSpec());
+    cold.getSpec().vmName = "resident";
+    cold.getSpec().mode = MigrationMode.Cold;
+    client.resource(cold).create();
+    Migration failed =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> client.resources(Migration.class).inNamespace(NS).withName("cold-move").get(),
+                m -> m.getStatus() != null && m.getStatus().phase == MigrationStatus.Phase.Failed);
+    assertThat(failed.getStatus().failureReason).startsWith("PolicyDenied: ");
+    assertThat(failed.getStatus().message)
+        .isEqualTo(
+            "denied by rule allowed-migration-modes: namespace mock-test allows migration modes"
+                + " [Live]; Migration cold-move asks for Cold");
+
+    client.resources(Migration.class).inNamespace(NS).withName("cold-move").delete();
+    client.resources(VirtualMachine.class).inNamespace(NS).withName("resident").delete();
+    client.resources(VirtualMachine.class).inNamespace(NS).withName("foreign-kernel").delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.resources(NodePool.class).withName("guarded").get() == null);
   }
 
   @Test

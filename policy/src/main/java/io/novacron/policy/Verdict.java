@@ -11,6 +11,11 @@ public record Verdict(boolean allowed, String rule, String message, List<String>
     return new Verdict(true, null, null, List.copyOf(warnings));
   }
 
+  /** The denial as users see it, from the webhook and from the reconcilers alike. */
+  public String describe() {
+    return allowed ? "allowed" : "denied by rule " + rule + ": " + message;
+  }
+
   public static Verdict deny(String rule, String message, List<String> warnings) {
     return new Verdict(false, rule, message, List.copyOf(warnings));
   }

@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.novacron.policy.AdmissionRules;
 import io.novacron.policy.ClusterView;
 import io.novacron.policy.Defaults;
+import io.novacron.policy.PolicySource;
 import io.novacron.policy.Verdict;
 import io.novacron.webhooks.ReviewCodec.Review;
 import io.vertx.core.Vertx;

@@ -121,7 +121,7 @@ final class ReviewCodec {
       ObjectNode status = response.putObject("status");
       status.put("code", 403);
       status.put("reason", "Forbidden");
-      status.put("message", "denied by rule " + verdict.rule() + ": " + verdict.message());
+      status.put("message", verdict.describe());
     }
     if (!verdict.warnings().isEmpty()) {
       ArrayNode warnings = response.putArray("warnings");

@@ -2,6 +2,7 @@ package io.novacron.webhooks;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.novacron.policy.InformerClusterView;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

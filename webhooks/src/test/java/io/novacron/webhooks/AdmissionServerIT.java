@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.policy.InformerClusterView;
 import io.novacron.policy.TestVms;
 import io.novacron.policy.testing.MockApi;
 import java.net.http.HttpResponse;

@@ -113,6 +113,13 @@ public final class OperatorConfig {
           "",
           "File holding the password for NOVACRON_DATABASE_URL (e.g. a mounted Secret).",
           Function.identity());
+  public static final Option<String> POLICY_FILE =
+      new Option<>(
+          "NOVACRON_POLICY_FILE",
+          "",
+          "Tenancy policy (YAML, the admission webhooks' format); the reconcilers apply it too, so"
+              + " it holds without the webhooks. Re-read when it changes. Empty: cluster rules only.",
+          Function.identity());
   public static final Option<String> DATA_DIR =
       new Option<>(
           "NOVACRON_DATA_DIR",
@@ -228,6 +235,7 @@ public final class OperatorConfig {
           DATABASE_USER,
           DATABASE_PASSWORD,
           DATABASE_PASSWORD_FILE,
+          POLICY_FILE,
           DATA_DIR,
           RAW_RETENTION,
           ROLLUP_1M_RETENTION,

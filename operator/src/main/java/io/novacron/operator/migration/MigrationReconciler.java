@@ -17,6 +17,7 @@ import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.nodepool.RebalancingSpec;
 import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.operator.admission.PolicyGate;
 import io.novacron.operator.libvirt.HostUnreachableException;
 import io.novacron.operator.libvirt.LibvirtOperationException;
 import io.novacron.operator.migration.MigrationQueue.Limits;
@@ -42,6 +43,7 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
   private static final Duration RUNNING_POLL = Duration.ofMillis(500);
 
   private final VmPlacement placement;
+  private final PolicyGate policy;
   private final MigrationAdmissions admissions = new MigrationAdmissions();
   private final MigrationJobs jobs;
   private final MigrationRunner runner;
@@ -55,8 +57,10 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
       MigrationJobs jobs,
       MigrationSettings settings,
       MigrationHistory history,
+      PolicyGate policy,
       Clock clock) {
     this.placement = placement;
+    this.policy = policy;
     this.jobs = jobs;
     this.recorder = new MigrationRecorder(settings.conditions(), settings.events());
     this.runner =
@@ -144,6 +148,10 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
         MigrationChecks.vmProblem(m.getSpec(), m.getMetadata().getNamespace(), vm, pool);
     if (problem.isPresent()) {
       return finish(m, () -> recorder.failed(m, "InvalidRequest", problem.get()));
+    }
+    Optional<String> refusal = policy.creationRefusal(m);
+    if (refusal.isPresent()) {
+      return finish(m, () -> recorder.failed(m, "PolicyDenied", refusal.get()));
     }
     MigrationStatus s = m.getStatus();
     s.nodePool = pool.get().getMetadata().getName();

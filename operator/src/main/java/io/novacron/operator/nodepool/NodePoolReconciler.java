@@ -1,7 +1,9 @@
 package io.novacron.operator.nodepool;
 
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -18,6 +20,7 @@ import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.nodepool.NodePoolStatus;
 import io.novacron.crds.nodepool.RebalancingSpec;
 import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.operator.admission.PolicyGate;
 import io.novacron.operator.config.Durations;
 import io.novacron.operator.kube.ConditionWriter;
 import io.novacron.operator.kube.EventRecorder;
@@ -32,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +46,7 @@ import java.util.stream.Collectors;
  * Probes every host of a NodePool (in parallel, each call bounded by the libvirt timeout) and
  * records per-host readiness, capacity, allocation, health and unmanaged domains in its status.
  */
-public final class NodePoolReconciler implements Reconciler<NodePool> {
+public final class NodePoolReconciler implements Reconciler<NodePool>, Cleaner<NodePool> {
   private static final Duration MIN_COOLDOWN = Duration.ofMinutes(15);
 
   private final HostProber prober;
@@ -55,6 +59,7 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
   private final Clock clock;
   private final PoolRebalancer rebalancer;
   private final PoolMigrations automatic;
+  private final PolicyGate policy;
   private InformerEventSource<Migration, NodePool> migrations;
 
   public NodePoolReconciler(
@@ -66,8 +71,10 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
       Duration pollInterval,
       KnownHosts knownHosts,
       Clock clock,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      PolicyGate policy) {
     this.prober = new HostProber(hosts);
+    this.policy = policy;
     this.conditions = conditions;
     this.events = events;
     this.probeExecutor = probeExecutor;
@@ -107,6 +114,17 @@ public final class NodePoolReconciler implements Reconciler<NodePool> {
     } else {
       informer.withNamespaces(vmNamespaces);
     }
+  }
+
+  /** A pool that still has VMs keeps its finalizer: its VMs' domains would be orphaned. */
+  @Override
+  public DeleteControl cleanup(NodePool pool, Context<NodePool> context) {
+    Optional<String> refusal = policy.deletionRefusal(pool);
+    if (refusal.isPresent()) {
+      events.warning(pool, "DeletionBlocked", refusal.get());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(pollInterval);
+    }
+    return DeleteControl.defaultDelete();
   }
 
   @Override

@@ -20,6 +20,7 @@ import io.novacron.crds.vm.RunStrategy;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.crds.vm.VirtualMachineStatus.Phase;
+import io.novacron.operator.admission.PolicyGate;
 import io.novacron.operator.domain.DomainNames;
 import io.novacron.operator.libvirt.DomainRuntime;
 import io.novacron.operator.libvirt.HostConnections;
@@ -51,6 +52,7 @@ public final class VirtualMachineReconciler
   private final DomainLifecycle lifecycle;
   private final VmStatusRecorder recorder;
   private final RunningVms running;
+  private final PolicyGate policy;
   private final Duration pollInterval;
   private final Duration retryInterval;
   private final VmStatusWriter statusWriter = new VmStatusWriter(new KubernetesSerialization());
@@ -62,6 +64,7 @@ public final class VirtualMachineReconciler
       DomainLifecycle lifecycle,
       VmStatusRecorder recorder,
       RunningVms running,
+      PolicyGate policy,
       Duration pollInterval,
       Duration retryInterval) {
     this.hosts = hosts;
@@ -69,6 +72,7 @@ public final class VirtualMachineReconciler
     this.lifecycle = lifecycle;
     this.recorder = recorder;
     this.running = running;
+    this.policy = policy;
     this.pollInterval = pollInterval;
     this.retryInterval = retryInterval;
   }
@@ -266,6 +270,11 @@ public final class VirtualMachineReconciler
     if (vm.getSpec().runStrategy == RunStrategy.Halted) {
       recorder.notReady(vm, Phase.Stopped, "Halted", "runStrategy is Halted; not placed");
       return true;
+    }
+    Optional<String> refusal = policy.creationRefusal(vm);
+    if (refusal.isPresent()) {
+      recorder.unscheduled(vm, "PolicyDenied", refusal.get());
+      return false;
     }
     PlacementDecision decision = placement.choose(vm, pool);
     if (decision.host().isEmpty()) {

@@ -1,7 +1,5 @@
-package io.novacron.webhooks;
+package io.novacron.policy;
 
-import io.novacron.policy.PolicyFile;
-import io.novacron.policy.TenancyPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,34 +15,42 @@ import org.slf4j.LoggerFactory;
  * directory does not reliably). A file that fails to parse leaves the last good policy in force and
  * is reported by {@link #problem()}.
  */
-final class PolicySource implements Supplier<TenancyPolicy> {
+public final class PolicySource implements Supplier<TenancyPolicy> {
   private static final Logger log = LoggerFactory.getLogger(PolicySource.class);
 
   private final Path file;
   private volatile TenancyPolicy current = new TenancyPolicy();
   private volatile String problem;
+  private static final long CHECK_EVERY_NANOS = 1_000_000_000L;
   private FileTime readAt;
+  private volatile long checkedAt = System.nanoTime();
 
   /** {@code file} may be null: no tenancy rules, only the cluster rules. */
-  PolicySource(Path file) {
+  public PolicySource(Path file) {
     this.file = file;
     if (file != null) {
       reloadIfChanged();
     }
   }
 
+  /** The policy in force; looks at the file at most once a second. */
   @Override
   public TenancyPolicy get() {
+    long now = System.nanoTime();
+    if (now - checkedAt > CHECK_EVERY_NANOS) {
+      checkedAt = now;
+      reloadIfChanged();
+    }
     return current;
   }
 
   /** Why the file on disk is not in force, if it is not. */
-  Optional<String> problem() {
+  public Optional<String> problem() {
     return Optional.ofNullable(problem);
   }
 
   /** Reads the file again if it changed since the last read; safe to call often. */
-  synchronized void reloadIfChanged() {
+  public synchronized void reloadIfChanged() {
     if (file == null) {
       return;
     }

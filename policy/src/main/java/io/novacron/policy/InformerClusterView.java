@@ -1,20 +1,19 @@
-package io.novacron.webhooks;
+package io.novacron.policy;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.novacron.crds.vm.VirtualMachine;
-import io.novacron.policy.ClusterView;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** The cluster as the rules see it, from informer caches (never a request per review). */
-final class InformerClusterView implements ClusterView, AutoCloseable {
+public final class InformerClusterView implements ClusterView, AutoCloseable {
   private final SharedIndexInformer<VirtualMachine> vms;
   private final SharedIndexInformer<Namespace> namespaces;
 
-  InformerClusterView(KubernetesClient client) {
+  public InformerClusterView(KubernetesClient client) {
     this.vms = client.resources(VirtualMachine.class).inAnyNamespace().inform();
     this.namespaces = client.namespaces().inform();
   }
