@@ -28,13 +28,23 @@ final class KubectlDispatcher extends KubernetesCrudDispatcher {
 
   private final KubernetesSerialization json = new KubernetesSerialization();
   private final List<CustomResourceDefinition> crds;
+  private volatile SandboxAdmission admission;
 
   KubectlDispatcher(List<CustomResourceDefinition> crds) {
     this.crds = crds;
   }
 
+  /** Set once the webhooks run: from then on writes are admitted through them. */
+  void admitThrough(SandboxAdmission admission) {
+    this.admission = admission;
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    SandboxAdmission admitting = admission;
+    if (admitting != null && !"GET".equals(request.getMethod())) {
+      return admitting.handle(request, super::dispatch);
+    }
     String path = request.getPath().split("\\?")[0];
     if ("GET".equals(request.getMethod())) {
       Object discovery = discovery(path);

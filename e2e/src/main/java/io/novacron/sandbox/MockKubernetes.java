@@ -28,18 +28,16 @@ public final class MockKubernetes implements AutoCloseable {
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   private final KubernetesMockServer server;
+  private final KubectlDispatcher dispatcher;
   private final KubernetesClient client;
 
   private MockKubernetes(int port) {
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING); // it logs every request at INFO
     List<CustomResourceDefinition> crds = loadCrds();
+    dispatcher = new KubectlDispatcher(crds);
     server =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubectlDispatcher(crds),
-            false);
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     try {
       server.init(InetAddress.getLoopbackAddress(), port);
     } catch (RuntimeException e) {
@@ -57,6 +55,14 @@ public final class MockKubernetes implements AutoCloseable {
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * From now on, writes of NovaCron resources go through the admission webhooks at {@code
+   * webhooks}, whose certificate must chain to {@code caPem}, as a real API server would send them.
+   */
+  public void admitThrough(java.net.URI webhooks, String caPem) {
+    dispatcher.admitThrough(new SandboxAdmission(webhooks, caPem));
   }
 
   public String url() {

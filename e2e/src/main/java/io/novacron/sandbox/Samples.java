@@ -42,7 +42,10 @@ public final class Samples {
     }
   }
 
-  /** Parses every sample into typed resources (NovaCron's model classes). */
+  /**
+   * Parses every sample into typed resources (NovaCron's model classes), in the order they are
+   * applied: pools before the VMs placed in them, VMs before the Migrations that move them.
+   */
   public static List<HasMetadata> load(KubernetesClient client, Path repo, Path work) {
     var serialization = client.getKubernetesSerialization();
     List.of(VirtualMachine.class, NodePool.class, Migration.class, ScalingPolicy.class)
@@ -52,14 +55,13 @@ public final class Samples {
       byte[] yaml = render(file, work).getBytes(StandardCharsets.UTF_8);
       resources.addAll(client.load(new ByteArrayInputStream(yaml)).items());
     }
+    resources.sort(Comparator.comparingInt(r -> APPLY_ORDER.indexOf(r.getClass())));
     return resources;
   }
 
   /** Creates (or updates) every sample in the API. */
   public static List<HasMetadata> apply(KubernetesClient client, Path repo, Path work) {
-    List<HasMetadata> resources = new ArrayList<>(load(client, repo, work));
-    // pools before the VMs placed in them, VMs before the Migrations that move them
-    resources.sort(Comparator.comparingInt(r -> APPLY_ORDER.indexOf(r.getClass())));
+    List<HasMetadata> resources = load(client, repo, work);
     for (HasMetadata r : resources) {
       if (r.getMetadata().getNamespace() == null && !(r instanceof NodePool)) {
         r.getMetadata().setNamespace("default");

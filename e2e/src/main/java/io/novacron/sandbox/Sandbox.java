@@ -4,6 +4,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.operator.NovaCronOperator;
 import io.novacron.operator.config.OperatorConfig;
+import io.novacron.policy.InformerClusterView;
+import io.novacron.webhooks.AdmissionServer;
+import io.novacron.webhooks.SelfSignedCertificates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +37,8 @@ public final class Sandbox implements AutoCloseable {
   private LocalHosts hosts;
   private MockKubernetes api;
   private NovaCronOperator operator;
+  private InformerClusterView webhookCache;
+  private AdmissionServer webhooks;
   private Path kubeconfig;
   private List<HasMetadata> samples;
 
@@ -48,7 +57,9 @@ public final class Sandbox implements AutoCloseable {
     hosts = new LocalHosts(repo, work).startClean(HOSTS);
     api = MockKubernetes.start(port);
     kubeconfig = api.writeKubeconfig(work.resolve("sandbox/kubeconfig"));
+    Path policy = startWebhooks();
     Map<String, String> env = new HashMap<>(System.getenv());
+    env.putIfAbsent("NOVACRON_POLICY_FILE", policy.toString());
     env.putIfAbsent("NOVACRON_DOMAIN_TYPE", "qemu"); // stock guests hang under KVM here
     env.putIfAbsent("NOVACRON_POOL_POLL_INTERVAL", "5s");
     env.putIfAbsent("NOVACRON_VM_POLL_INTERVAL", "5s");
@@ -60,6 +71,32 @@ public final class Sandbox implements AutoCloseable {
     operator = NovaCronOperator.start(api.client(), OperatorConfig.from(env));
     samples = Samples.apply(api.client(), repo, work);
     return this;
+  }
+
+  /**
+   * Starts the admission webhooks with a self-signed certificate and the sample policy, and has the
+   * mock API call them as a real API server would.
+   *
+   * @return the policy file, for the operator to apply too
+   */
+  private Path startWebhooks() {
+    Path dir = work.resolve("sandbox/webhooks");
+    try {
+      Path policy = dir.resolve("policy.yaml");
+      Files.createDirectories(dir);
+      Files.writeString(
+          policy,
+          Files.readString(repo.resolve("webhooks/sample-policy.yaml"))
+              .replace("${NOVACRON_WORK}", work.toAbsolutePath().toString()));
+      var certs = SelfSignedCertificates.issue(dir, List.of("127.0.0.1", "localhost"));
+      webhookCache = new InformerClusterView(api.client());
+      webhooks = new AdmissionServer(certs.cert(), certs.key(), policy, webhookCache);
+      int webhookPort = webhooks.start("127.0.0.1", 0);
+      api.admitThrough(URI.create("https://127.0.0.1:" + webhookPort), certs.caPem());
+      return policy;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the webhooks in " + dir, e);
+    }
   }
 
   public Path kubeconfig() {
@@ -93,6 +130,12 @@ public final class Sandbox implements AutoCloseable {
       if (operator != null) {
         operator.close();
       }
+      if (webhooks != null) {
+        webhooks.close();
+      }
+      if (webhookCache != null) {
+        webhookCache.close();
+      }
       if (api != null) {
         api.close();
       }
@@ -100,6 +143,8 @@ public final class Sandbox implements AutoCloseable {
         hosts.close();
       }
       operator = null;
+      webhooks = null;
+      webhookCache = null;
       api = null;
       hosts = null;
     }

@@ -192,8 +192,9 @@ class SandboxIT {
           vcpus: 1
           memory: 96Mi
           boot:
-            kernel: /nonexistent/vmlinuz
-        """);
+            kernel: %s/nonexistent/vmlinuz
+        """
+            .formatted(work.toAbsolutePath()));
     kubectl("apply", "--validate=false", "-f", file.toString());
     String message =
         await()
@@ -219,6 +220,57 @@ class SandboxIT {
             .contains("Running");
       }
     }
+  }
+
+  @Test
+  void kubectlIsDeniedByTheWebhooksWithTheirMessageAndGetsTheirDefaults() throws IOException {
+    Path greedy = work.resolve("greedy-vm.yaml");
+    Files.writeString(greedy, teamAVm("greedy", 3));
+    Result denied = kubectl("apply", "--validate=false", "-f", greedy.toString());
+    assertThat(denied.exitCode()).isNotZero();
+    assertThat(denied.out())
+        .contains(
+            "admission webhook \"validate.novacron.io\" denied the request: denied by rule"
+                + " max-vm-size: VirtualMachine greedy would have 3 vCPUs; namespace team-a allows"
+                + " at most 2 per VM");
+    assertThat(kubectl("get", "nvm", "-n", "team-a").out()).doesNotContain("greedy");
+
+    Path small = work.resolve("small-vm.yaml");
+    Files.writeString(small, teamAVm("small", 1));
+    assertThat(kubectl("apply", "--validate=false", "-f", small.toString()).out())
+        .contains("virtualmachine.novacron.io/small created");
+    // the mutating webhook labelled it with its pool
+    assertThat(
+            kubectl("get", "nvm", "-n", "team-a", "small", "-o", "jsonpath={.metadata.labels}")
+                .out())
+        .contains("\"novacron.io/pool\":\"local\"");
+
+    Result poolDelete = kubectl("delete", "npool", "local");
+    assertThat(poolDelete.exitCode()).isNotZero();
+    assertThat(poolDelete.out())
+        .contains("denied by rule pool-in-use: NodePool local still has")
+        .contains("team-a/small");
+    assertThat(kubectl("get", "npool", "local").out()).contains("local");
+    assertThat(kubectl("delete", "nvm", "-n", "team-a", "small").out()).contains("deleted");
+  }
+
+  /** A halted VM of namespace team-a (the sample policy allows it 2 vCPUs per VM). */
+  private static String teamAVm(String name, int vcpus) {
+    return """
+        apiVersion: novacron.io/v1alpha1
+        kind: VirtualMachine
+        metadata:
+          name: %s
+          namespace: team-a
+        spec:
+          nodePool: local
+          vcpus: %d
+          memory: 96Mi
+          runStrategy: Halted
+          boot:
+            kernel: %s/guest/vmlinuz
+        """
+        .formatted(name, vcpus, work.toAbsolutePath());
   }
 
   @Test

@@ -31,16 +31,19 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A private CA and a serving certificate signed by it, for clusters without cert-manager: the
  * server uses the certificate, and the CA goes into the webhook configurations' caBundle.
  */
-final class SelfSignedCertificates {
+public final class SelfSignedCertificates {
   private static final Duration VALIDITY = Duration.ofDays(365);
 
   /** The files written and the CA certificate in PEM, for caBundle. */
-  record Issued(Path cert, Path key, String caPem) {}
+  public record Issued(Path cert, Path key, String caPem) {}
 
   private SelfSignedCertificates() {}
 
-  /** Writes {@code tls.crt} and {@code tls.key} (valid for {@code dnsNames}) into {@code dir}. */
-  static Issued issue(Path dir, List<String> dnsNames) throws IOException {
+  /**
+   * Writes {@code tls.crt} and {@code tls.key} (valid for {@code dnsNames}; IPv4 literals become IP
+   * entries) into {@code dir}.
+   */
+  public static Issued issue(Path dir, List<String> dnsNames) throws IOException {
     try {
       KeyPair caKeys = ecKeys();
       X500Name caName = new X500Name("CN=novacron-webhooks-ca");
@@ -57,7 +60,10 @@ final class SelfSignedCertificates {
       KeyPair serverKeys = ecKeys();
       GeneralName[] names =
           dnsNames.stream()
-              .map(n -> new GeneralName(GeneralName.dNSName, n))
+              .map(
+                  n ->
+                      new GeneralName(
+                          n.matches("[0-9.]+") ? GeneralName.iPAddress : GeneralName.dNSName, n))
               .toArray(GeneralName[]::new);
       X509Certificate server =
           sign(
