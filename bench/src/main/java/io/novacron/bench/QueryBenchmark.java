@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -34,6 +35,7 @@ public final class QueryBenchmark {
   private static final int STEPS = 288; // 24 h at 5 minutes
   private static final int CONCURRENCY = 32;
   private static final Duration LOAD_PHASE = Duration.ofSeconds(10);
+  private static final String PERCENTILES = "bench/wrk-percentiles.lua";
 
   public static void main(String[] args) throws Exception {
     Path repo = Path.of("").toAbsolutePath();
@@ -181,33 +183,7 @@ public final class QueryBenchmark {
   /** Load from a second process: wrk, closed loop, its percentiles printed by a Lua reporter. */
   private static void load(int port, String uri, String label) throws Exception {
     String url = "http://127.0.0.1:" + port + uri;
-    wrk(url, Duration.ofSeconds(2)); // warm-up
-    String[] r = wrk(url, LOAD_PHASE).split(" ");
-    System.out.printf(
-        "  %-30s %,9.0f req/s  p50 %s ms  p95 %s ms  p99 %s ms  errors %s%n",
-        label, Double.parseDouble(r[1]), r[2], r[3], r[4], r[5]);
-  }
-
-  private static String wrk(String url, Duration length) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "wrk",
-                "-t2",
-                "-c" + CONCURRENCY,
-                "-d" + length.toSeconds() + "s",
-                "-s",
-                "bench/wrk-percentiles.lua",
-                url)
-            .redirectErrorStream(true)
-            .start();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("wrk failed: " + out);
-    }
-    return out.lines()
-        .filter(l -> l.startsWith("RESULT "))
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("no RESULT line from wrk: " + out));
+    Wrk.run(url, CONCURRENCY, Duration.ofSeconds(2), PERCENTILES, Map.of()); // warm-up
+    System.out.println(Wrk.run(url, CONCURRENCY, LOAD_PHASE, PERCENTILES, Map.of()).line(label));
   }
 }

@@ -76,7 +76,7 @@ public final class AdmissionRules {
     }
     VirtualMachine before = request.oldObject() instanceof VirtualMachine old ? old : null;
     return Quotas.check(
-        rules.get(), request.namespace(), vm, before, cluster.virtualMachines(request.namespace()));
+        rules.get(), request.namespace(), vm, before, cluster.vmResources(request.namespace()));
   }
 
   private static Optional<Denial> placementChanged(VirtualMachineSpec old, VirtualMachineSpec now) {

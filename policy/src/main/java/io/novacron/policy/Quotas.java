@@ -7,6 +7,7 @@ import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.policy.AdmissionRules.Denial;
 import io.novacron.policy.TenancyPolicy.NamespaceRules;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,23 +19,24 @@ final class Quotas {
 
   /**
    * @param before the stored VM on an update, else null
-   * @param existing the namespace's VMs as the cache has them (may include this VM)
+   * @param existing the namespace's VMs' resources by name, as the cache has them (may include this
+   *     VM)
    */
   static Optional<Denial> check(
       NamespaceRules rules,
       String namespace,
       VirtualMachine vm,
       VirtualMachine before,
-      List<VirtualMachine> existing) {
+      Map<String, VmResources> existing) {
     String name = vm.getMetadata().getName();
     List<VmResources> others =
-        existing.stream()
-            .filter(v -> !name.equals(v.getMetadata().getName()))
-            .map(v -> safeResources(v))
-            .flatMap(Optional::stream)
+        existing.entrySet().stream()
+            .filter(e -> !name.equals(e.getKey()))
+            .map(Map.Entry::getValue)
             .toList();
     VmResources now = VmResources.of(vm.getSpec());
-    Optional<VmResources> was = before == null ? Optional.empty() : safeResources(before);
+    Optional<VmResources> was =
+        before == null ? Optional.empty() : VmResources.tryOf(before.getSpec());
     TenancyPolicy.Quota q = rules.quota;
     if (q.vms != null && before == null && others.size() + 1 > q.vms) {
       return deny(
@@ -83,15 +85,6 @@ final class Quotas {
               + "'s quota of "
               + rules.quota.vcpus
               + " vCPUs; scaling will stop at the quota");
-    }
-  }
-
-  /** A stored VM with an unreadable spec counts as nothing rather than failing every review. */
-  private static Optional<VmResources> safeResources(VirtualMachine vm) {
-    try {
-      return Optional.of(VmResources.of(vm.getSpec()));
-    } catch (RuntimeException e) {
-      return Optional.empty();
     }
   }
 }

@@ -16,11 +16,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SSLOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -55,12 +55,19 @@ public final class AdmissionServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer latency;
+  private final ReloadingKeyManager keyManager;
   private HttpServer server;
   private List<FileTime> tlsSeen;
   private List<FileTime> tlsLoaded;
   private long fileCheckTimer;
 
   public AdmissionServer(Path certFile, Path keyFile, Path policyFile, ClusterView cluster) {
+    try {
+      this.keyManager = new ReloadingKeyManager(certFile, keyFile);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the server certificate: " + e.getMessage(), e);
+    }
     this.vertx = Vertx.vertx();
     this.certFile = certFile;
     this.keyFile = keyFile;
@@ -88,7 +95,7 @@ public final class AdmissionServer implements AutoCloseable {
     HttpServerOptions options =
         new HttpServerOptions()
             .setSsl(true)
-            .setKeyCertOptions(keyCert())
+            .setKeyCertOptions(KeyCertOptions.wrap(keyManager))
             .setHost(host)
             .setPort(port)
             .setCompressionSupported(false);
@@ -201,25 +208,23 @@ public final class AdmissionServer implements AutoCloseable {
         () -> {
           policy.reloadIfChanged();
           List<FileTime> seen = Arrays.asList(modified(certFile), modified(keyFile));
-          // reload once both files have stayed unchanged for a whole check: a certificate whose
-          // key is still being written would break every handshake in between
+          // reload once both files have stayed unchanged for a whole check, so a certificate is
+          // never paired with a key still being written
           boolean settled = seen.equals(tlsSeen) && !seen.equals(tlsLoaded) && !seen.contains(null);
           tlsSeen = seen;
           if (settled) {
             tlsLoaded = seen;
-            server
-                .updateSSLOptions(new SSLOptions().setKeyCertOptions(keyCert()), true)
-                .onSuccess(done -> log.info("certificate {} reloaded", certFile))
-                .onFailure(
-                    e -> log.warn("certificate {} not reloaded: {}", certFile, e.getMessage()));
+            try {
+              keyManager.reload(certFile, keyFile);
+              log.info("certificate {} reloaded", certFile);
+            } catch (IOException | RuntimeException e) {
+              log.warn(
+                  "certificate {} not reloaded, the old one stays: {}", certFile, e.getMessage());
+            }
           }
           return null;
         },
         false);
-  }
-
-  private PemKeyCertOptions keyCert() {
-    return new PemKeyCertOptions().setCertPath(certFile.toString()).setKeyPath(keyFile.toString());
   }
 
   private static FileTime modified(Path file) {

@@ -198,7 +198,19 @@ class AdmissionServerIT {
     X509Certificate before = servedCertificate();
     Thread.sleep(1100); // a new modification time, even on file systems with 1 s resolution
     SelfSignedCertificates.issue(dir.resolve("tls"), List.of("localhost"));
+    // every poll is a new handshake: none may fail while the certificate is swapped
     await().atMost(Duration.ofSeconds(10)).until(() -> !servedCertificate().equals(before));
+    X509Certificate second = servedCertificate();
+
+    // a key that does not belong to the certificate is refused and the current pair keeps serving
+    Path tls = dir.resolve("tls");
+    byte[] key = Files.readAllBytes(tls.resolve("tls.key"));
+    Thread.sleep(1100);
+    SelfSignedCertificates.issue(tls, List.of("localhost"));
+    Files.write(tls.resolve("tls.key"), key);
+    Thread.sleep(3000); // three file checks
+    assertThat(servedCertificate()).isEqualTo(second);
+    SelfSignedCertificates.issue(tls, List.of("localhost")); // a matching pair again
     assertThat(
             answer("/validate", review("CREATE", vm("web", 1), null))
                 .at("/response/allowed")
