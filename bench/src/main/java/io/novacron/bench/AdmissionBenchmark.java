@@ -1,7 +1,6 @@
 package io.novacron.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.novacron.crds.vm.BootSpec;
@@ -9,6 +8,7 @@ import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineSpec;
 import io.novacron.policy.InformerClusterView;
 import io.novacron.sandbox.MockKubernetes;
+import io.novacron.webhooks.AdmissionReviews;
 import io.novacron.webhooks.AdmissionServer;
 import io.novacron.webhooks.SelfSignedCertificates;
 import java.nio.file.Files;
@@ -115,30 +115,15 @@ public final class AdmissionBenchmark {
   }
 
   /** A CREATE AdmissionReview as the API server sends it. */
-  private static String review(VirtualMachine vm) throws Exception {
+  private static String review(VirtualMachine vm) {
     ObjectMapper json = new ObjectMapper();
-    ObjectNode root = json.createObjectNode();
-    root.put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
-    ObjectNode req = root.putObject("request");
-    req.put("uid", "705ab4f5-6393-11e8-b7cc-42010a800002");
-    req.putObject("kind")
-        .put("group", "novacron.io")
-        .put("version", "v1alpha1")
-        .put("kind", "VirtualMachine");
-    req.putObject("resource")
-        .put("group", "novacron.io")
-        .put("version", "v1alpha1")
-        .put("resource", "virtualmachines");
-    req.put("name", vm.getMetadata().getName());
-    req.put("namespace", "tenant");
-    req.put("operation", "CREATE");
-    req.putObject("userInfo")
-        .put("username", "alice")
-        .putArray("groups")
-        .add("system:authenticated");
-    req.set("object", json.valueToTree(vm));
-    req.putNull("oldObject");
-    req.put("dryRun", false);
-    return json.writeValueAsString(root);
+    return AdmissionReviews.request(
+            "705ab4f5-6393-11e8-b7cc-42010a800002",
+            "CREATE",
+            "tenant",
+            "VirtualMachine",
+            json.valueToTree(vm),
+            null)
+        .toString();
   }
 }

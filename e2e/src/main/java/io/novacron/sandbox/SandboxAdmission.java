@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
@@ -13,6 +12,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.fabric8.zjsonpatch.JsonPatch;
+import io.novacron.webhooks.AdmissionReviews;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -196,21 +196,9 @@ final class SandboxAdmission {
       String kind,
       JsonNode object,
       JsonNode old) {
-    ObjectNode review = json.createObjectNode();
-    review.put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
-    ObjectNode req = review.putObject("request");
-    req.put("uid", UUID.randomUUID().toString());
-    req.putObject("kind").put("group", "novacron.io").put("version", "v1alpha1").put("kind", kind);
-    req.put("operation", operation);
-    if (namespace != null) {
-      req.put("namespace", namespace);
-    }
-    JsonNode named = object != null ? object : old;
-    req.put("name", named.path("metadata").path("name").asText());
-    req.set("object", object == null ? NullNode.instance : object);
-    req.set("oldObject", old == null ? NullNode.instance : old);
-    req.putObject("userInfo").put("username", "sandbox-user");
-    req.put("dryRun", false);
+    ObjectNode review =
+        AdmissionReviews.request(
+            UUID.randomUUID().toString(), operation, namespace, kind, object, old);
     HttpResponse<byte[]> response;
     try {
       response =

@@ -332,26 +332,14 @@ class AdmissionServerIT {
     return vm;
   }
 
-  /** An AdmissionReview as the API server sends it. */
+  /** An AdmissionReview of a VM of namespace team-a, as the API server sends it. */
   static ObjectNode review(String operation, Object object, Object oldObject) {
-    ObjectNode root = json.createObjectNode();
-    root.put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
-    ObjectNode req = root.putObject("request");
-    req.put("uid", "uid-1");
-    req.putObject("kind")
-        .put("group", "novacron.io")
-        .put("version", "v1alpha1")
-        .put("kind", "VirtualMachine");
-    req.putObject("resource")
-        .put("group", "novacron.io")
-        .put("version", "v1alpha1")
-        .put("resource", "virtualmachines");
-    req.put("namespace", "team-a");
-    req.put("operation", operation);
-    req.putObject("userInfo").put("username", "alice");
-    req.set("object", object == null ? null : json.valueToTree(object));
-    req.set("oldObject", oldObject == null ? null : json.valueToTree(oldObject));
-    req.put("dryRun", false);
-    return root;
+    return AdmissionReviews.request(
+        "uid-1",
+        operation,
+        "team-a",
+        "VirtualMachine",
+        object == null ? null : json.valueToTree(object),
+        oldObject == null ? null : json.valueToTree(oldObject));
   }
 }
