@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place the webhook configurations are defined; {@code manifests/} holds them as YAML for
@@ -23,6 +25,7 @@ import java.util.List;
  * (Ignore): its defaults are the model's own, which the operator applies anyway.
  */
 final class WebhookConfigurations {
+  private static final Logger log = LoggerFactory.getLogger(WebhookConfigurations.class);
   static final String VALIDATING = "novacron-validating";
   static final String MUTATING = "novacron-mutating";
   static final String SERVICE = "novacron-webhooks";
@@ -78,26 +81,33 @@ final class WebhookConfigurations {
         + yaml.asYaml(mutating());
   }
 
-  /** Puts {@code caPem} into the caBundle of both configurations in the cluster. */
+  /**
+   * Puts {@code caPem} into the caBundle of both configurations in the cluster; a configuration not
+   * installed yet is reported and skipped (the server still starts).
+   */
   static void patchCaBundle(KubernetesClient client, String caPem) {
     String bundle = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8));
     var admission = client.admissionRegistration().v1();
-    admission
-        .validatingWebhookConfigurations()
-        .withName(VALIDATING)
-        .edit(
-            c -> {
-              c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(bundle));
-              return c;
-            });
-    admission
-        .mutatingWebhookConfigurations()
-        .withName(MUTATING)
-        .edit(
-            c -> {
-              c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(bundle));
-              return c;
-            });
+    var validating = admission.validatingWebhookConfigurations().withName(VALIDATING);
+    if (validating.get() == null) {
+      log.warn("{} is not installed; apply webhooks/manifests first, then restart", VALIDATING);
+    } else {
+      validating.edit(
+          c -> {
+            c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(bundle));
+            return c;
+          });
+    }
+    var mutating = admission.mutatingWebhookConfigurations().withName(MUTATING);
+    if (mutating.get() == null) {
+      log.warn("{} is not installed; apply webhooks/manifests first, then restart", MUTATING);
+    } else {
+      mutating.edit(
+          c -> {
+            c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(bundle));
+            return c;
+          });
+    }
   }
 
   private static WebhookClientConfig client(String path) {
