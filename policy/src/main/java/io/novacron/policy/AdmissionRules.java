@@ -40,7 +40,10 @@ public final class AdmissionRules {
     } else if (subject instanceof Migration m) {
       denial = reviewMigration(request, m, cluster);
     } else if (subject instanceof NodePool p) {
-      denial = reviewPool(request, p, cluster);
+      denial =
+          request.operation() == Operation.DELETE
+              ? poolDeletion(p, cluster)
+              : poolSpec(p, warnings);
     } else if (subject instanceof ScalingPolicy sp) {
       denial = reviewScalingPolicy(request, sp, cluster, warnings);
     }
@@ -146,11 +149,21 @@ public final class AdmissionRules {
         .flatMap(r -> TenantLimits.checkMigration(r, request.namespace(), m));
   }
 
-  private static Optional<Denial> reviewPool(
-      AdmissionRequest request, NodePool pool, ClusterView cluster) {
-    if (request.operation() != Operation.DELETE) {
-      return Optional.empty();
+  private static Optional<Denial> poolSpec(NodePool pool, List<String> warnings) {
+    String name = pool.getMetadata().getName();
+    List<String> problems = NodePoolValidator.poolProblems(pool.getSpec());
+    if (!problems.isEmpty()) {
+      return deny("spec", "NodePool " + name + ": " + String.join("; ", problems));
     }
+    // the operator keeps a pool's good hosts working when one entry is wrong, so this only warns
+    pool.getSpec().hosts.stream()
+        .map(NodePoolValidator::hostProblem)
+        .filter(Objects::nonNull)
+        .forEach(p -> warnings.add("NodePool " + name + ": " + p));
+    return Optional.empty();
+  }
+
+  private static Optional<Denial> poolDeletion(NodePool pool, ClusterView cluster) {
     String name = pool.getMetadata().getName();
     List<String> vms =
         cluster.virtualMachinesInPool(name).stream()

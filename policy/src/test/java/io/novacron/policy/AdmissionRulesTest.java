@@ -193,6 +193,19 @@ class AdmissionRulesTest {
   }
 
   @Test
+  void poolSpecsAreCheckedAndABadHostEntryIsOnlyAWarning() {
+    NodePool pool = TestVms.pool("p", "h1", "qemu:///system", "h2", "https://not-libvirt");
+    Verdict withBadHost =
+        rules.review(new AdmissionRequest(Operation.CREATE, null, pool, null), cluster);
+    assertThat(withBadHost.allowed()).isTrue();
+    assertThat(withBadHost.warnings()).singleElement().asString().startsWith("NodePool p: ");
+    pool.getSpec().rebalancing.threshold = 9;
+    assertThat(rules.review(new AdmissionRequest(Operation.UPDATE, null, pool, pool), cluster))
+        .extracting(Verdict::rule, Verdict::message)
+        .containsExactly("spec", "NodePool p: rebalancing.threshold must be between 1 and 5");
+  }
+
+  @Test
   void riskySettingsAreWarnedAbout() {
     VirtualMachine pinned = vm("free-ns", "p", 1);
     pinned.getSpec().placement = new PlacementSpec();

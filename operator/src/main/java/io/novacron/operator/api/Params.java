@@ -1,6 +1,6 @@
 package io.novacron.operator.api;
 
-import io.novacron.operator.config.Durations;
+import io.novacron.policy.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

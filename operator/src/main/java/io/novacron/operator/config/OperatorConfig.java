@@ -1,6 +1,7 @@
 package io.novacron.operator.config;
 
 import io.novacron.operator.store.DatabaseSettings;
+import io.novacron.policy.Durations;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import io.novacron.operator.libvirt.HostFacts;
 import io.novacron.operator.libvirt.HostUnreachableException;
 import io.novacron.operator.libvirt.LibvirtHost;
 import io.novacron.operator.libvirt.LibvirtOperationException;
-import io.novacron.operator.validation.NodePoolValidator;
+import io.novacron.policy.NodePoolValidator;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

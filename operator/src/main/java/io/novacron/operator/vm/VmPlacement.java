@@ -18,7 +18,7 @@ import io.novacron.operator.placement.PlacementLedger.HostAllocation;
 import io.novacron.operator.placement.PlacementPlanner;
 import io.novacron.operator.placement.VmCores;
 import io.novacron.operator.placement.VmRequest;
-import io.novacron.operator.validation.NodePoolValidator;
+import io.novacron.policy.NodePoolValidator;
 import io.novacron.policy.VmResources;
 import java.util.ArrayList;
 import java.util.Collection;

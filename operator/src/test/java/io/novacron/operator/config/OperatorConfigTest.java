@@ -3,6 +3,7 @@ package io.novacron.operator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.novacron.policy.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.novacron.operator.validation;
+package io.novacron.policy;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,9 +1,8 @@
-package io.novacron.operator.validation;
+package io.novacron.policy;
 
 import io.novacron.crds.common.Backend;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.NodePoolSpec;
-import io.novacron.operator.config.Durations;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

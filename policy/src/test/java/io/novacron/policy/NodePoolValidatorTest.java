@@ -1,9 +1,8 @@
-package io.novacron.operator.validation;
+package io.novacron.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.novacron.crds.nodepool.NodePool;
-import io.novacron.policy.TestVms;
 import org.junit.jupiter.api.Test;
 
 class NodePoolValidatorTest {

@@ -1,4 +1,4 @@
-package io.novacron.operator.validation;
+package io.novacron.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.novacron.operator.config;
+package io.novacron.policy;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
