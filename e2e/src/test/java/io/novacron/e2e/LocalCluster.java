@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.HostStatus;
 import io.novacron.crds.nodepool.NodePool;
@@ -43,6 +44,7 @@ final class LocalCluster {
   static MockKubernetes api;
   static KubernetesClient client;
   static NovaCronOperator operator;
+  private static OperatorConfig config;
 
   private LocalCluster() {}
 
@@ -70,7 +72,17 @@ final class LocalCluster {
                 "NOVACRON_HTTP_PORT", "0",
                 "NOVACRON_DATA_DIR", hosts.work().resolve("data").toString()));
     config.putAll(extra);
-    operator = NovaCronOperator.start(client, OperatorConfig.from(config));
+    LocalCluster.config = OperatorConfig.from(config);
+    operator = NovaCronOperator.start(client, LocalCluster.config);
+  }
+
+  /**
+   * Stops the operator and starts a new one with the same settings, as a crash and a restart would;
+   * work running in libvirt (a migration job) goes on meanwhile.
+   */
+  static void restartOperator() {
+    operator.close();
+    operator = NovaCronOperator.start(client, config);
   }
 
   static void stop() {
@@ -124,7 +136,24 @@ final class LocalCluster {
   }
 
   static void edit(String name, UnaryOperator<VirtualMachine> change) {
-    client.resources(VirtualMachine.class).inNamespace(NS).withName(name).edit(change);
+    retryingConflicts(
+        () -> client.resources(VirtualMachine.class).inNamespace(NS).withName(name).edit(change));
+  }
+
+  /**
+   * Runs an edit again when the operator's status write got in between its read and its patch:
+   * Fabric8's {@code edit} sends the resourceVersion it read, and the API answers 409.
+   */
+  static void retryingConflicts(Runnable edit) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsMatching(
+            e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+        .until(
+            () -> {
+              edit.run();
+              return true;
+            });
   }
 
   static VirtualMachine awaitPhase(String name, Phase phase) {

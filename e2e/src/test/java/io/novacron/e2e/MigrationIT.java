@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.novacron.crds.common.MigrationMode;
 import io.novacron.crds.migration.Migration;
 import io.novacron.crds.migration.MigrationSpec;
@@ -451,6 +450,55 @@ class MigrationIT {
 
   // ---- helpers ----
 
+  @Test
+  @Order(10)
+  void anOperatorRestartedDuringAMoveEndsItAndSaysWhereTheVmIs() throws IOException {
+    VirtualMachine dirty = vm("survivor", "mig");
+    dirty.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.dirty=1";
+    VirtualMachine running = bootedVm(dirty);
+    String source = running.getStatus().host;
+    String uuid = running.getMetadata().getUid();
+    submit(
+        migration(
+            "interrupted",
+            "survivor",
+            MigrationMode.Live,
+            m -> {
+              m.getSpec().bandwidthMiBps = 2L;
+              return m;
+            }));
+    awaitMigration(
+        "interrupted",
+        m ->
+            m.getStatus().phase == Phase.Running
+                && m.getStatus().progress != null
+                && m.getStatus().progress.percent > 0);
+
+    LocalCluster.restartOperator(); // the libvirt job runs on while no operator watches it
+
+    Migration ended = awaitMigration("interrupted", Phase.Failed);
+    assertThat(ended.getStatus().failureReason)
+        .isEqualTo(
+            "OperatorRestarted: the operator restarted during the move; the VM keeps running on "
+                + source);
+    assertThat(Libvirt.running(uri(source), uuid)).isTrue();
+    await().atMost(MOVE).until(() -> Libvirt.state(uri(other(source)), uuid).isEmpty());
+    VirtualMachine after = awaitPhase("survivor", VirtualMachineStatus.Phase.Running);
+    assertThat(after.getStatus().host).isEqualTo(source);
+    // the guest still beats on its source: new heartbeats after the move ended
+    long beats =
+        console(hostNumber(source), after).lines().filter(l -> l.contains(HEARTBEAT)).count();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                console(hostNumber(source), after)
+                        .lines()
+                        .filter(l -> l.contains(HEARTBEAT))
+                        .count()
+                    > beats);
+  }
+
   static void setStorage(NodePoolSpec.Storage storage) {
     editPool(
         p -> {
@@ -461,14 +509,7 @@ class MigrationIT {
 
   /** Edits the pool, again when the operator's status write got in between (409). */
   static void editPool(UnaryOperator<NodePool> change) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreException(KubernetesClientException.class)
-        .until(
-            () -> {
-              client.resources(NodePool.class).withName("mig").edit(change);
-              return true;
-            });
+    retryingConflicts(() -> client.resources(NodePool.class).withName("mig").edit(change));
   }
 
   /** Small VMs, all running on host1 (host2 is in maintenance while they are placed). */
@@ -513,7 +554,8 @@ class MigrationIT {
   }
 
   static void editMigration(String name, UnaryOperator<Migration> change) {
-    client.resources(Migration.class).inNamespace(NS).withName(name).edit(change);
+    retryingConflicts(
+        () -> client.resources(Migration.class).inNamespace(NS).withName(name).edit(change));
   }
 
   static Migration awaitMigration(String name, Phase phase) {

@@ -272,15 +272,18 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
   @Override
   public DeleteControl cleanup(Migration m, Context<Migration> context) {
     String uid = m.getMetadata().getUid();
-    Optional<MigrationJob> job = jobs.get(uid);
-    if (job.isPresent() && !job.get().done()) {
-      MigrationStatus s = statusOf(m);
-      Optional<NodePool> pool = poolOf(s.nodePool);
-      if (pool.isPresent()) {
-        m.getSpec().cancel = true;
-        runner.look(m, s.vmUid, uri(pool.get(), s.sourceHost), uri(pool.get(), s.targetHost));
+    MigrationStatus s = statusOf(m);
+    Optional<NodePool> pool = poolOf(s.nodePool);
+    boolean moving = jobs.get(uid).isPresent() || s.phase == Phase.Running;
+    if (moving && pool.isPresent()) {
+      // cancel the move, wait for libvirt to end it, then record how it ended
+      m.getSpec().cancel = true;
+      MigrationRunner.Look look =
+          runner.look(m, s.vmUid, uri(pool.get(), s.sourceHost), uri(pool.get(), s.targetHost));
+      if (look != MigrationRunner.Look.ENDED) {
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(RUNNING_POLL);
       }
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RUNNING_POLL);
+      finish(m, () -> {});
     }
     jobs.forget(uid);
     admissions.release(uid);
