@@ -249,7 +249,11 @@ final class SandboxAdmission {
       return null;
     }
     if (type.startsWith("application/json-patch+json")) {
-      return JsonPatch.apply(patch, old);
+      try {
+        return JsonPatch.apply(patch, old);
+      } catch (RuntimeException e) {
+        return null; // a patch that does not apply: the store answers it with its own error
+      }
     }
     if (type.startsWith("application/merge-patch+json")) {
       return mergePatch(old.deepCopy(), patch);
