@@ -108,21 +108,11 @@ class MigrationIT {
   @Order(2)
   void aMemoryDirtyingGuestReportsProgressCanBeCancelledAndCompletesWithPostCopy()
       throws IOException {
-    VirtualMachine dirty = vm("dirty", "mig");
-    dirty.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.dirty=1";
-    VirtualMachine running = bootedVm(dirty);
+    VirtualMachine running = bootedDirtyGuest("dirty");
     String source = running.getStatus().host;
     String uuid = running.getMetadata().getUid();
 
-    submit(
-        migration(
-            "slow",
-            "dirty",
-            MigrationMode.Live,
-            m -> {
-              m.getSpec().bandwidthMiBps = 2L;
-              return m;
-            }));
+    submit(migration("slow", "dirty", MigrationMode.Live, MigrationIT::throttled));
     Set<Long> processed = new HashSet<>();
     await()
         .atMost(MOVE)
@@ -160,9 +150,8 @@ class MigrationIT {
             "dirty",
             MigrationMode.PostCopy,
             m -> {
-              m.getSpec().bandwidthMiBps = 2L;
               m.getSpec().completionTimeoutSeconds = 6L;
-              return m;
+              return throttled(m);
             }));
     Migration moved = awaitMigration("postcopy", Phase.Succeeded);
     assertThat(moved.getStatus().postCopyStarted).isTrue();
@@ -364,9 +353,7 @@ class MigrationIT {
   @Test
   @Order(8)
   void aTimedOutOrDeletedLiveMigrationLeavesTheGuestOnItsSource() {
-    VirtualMachine dirty = vm("slowpoke", "mig");
-    dirty.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.dirty=1";
-    VirtualMachine running = bootedVm(dirty);
+    VirtualMachine running = bootedDirtyGuest("slowpoke");
     String source = running.getStatus().host;
     String uuid = running.getMetadata().getUid();
 
@@ -376,9 +363,8 @@ class MigrationIT {
             "slowpoke",
             MigrationMode.Live,
             m -> {
-              m.getSpec().bandwidthMiBps = 2L;
               m.getSpec().completionTimeoutSeconds = 5L;
-              return m;
+              return throttled(m);
             }));
     Migration timedOut = awaitMigration("too-slow", Phase.Failed);
     assertThat(timedOut.getStatus().failureReason)
@@ -386,15 +372,7 @@ class MigrationIT {
         .contains("the VM keeps running on " + source);
     assertThat(Libvirt.running(uri(source), uuid)).isTrue();
 
-    submit(
-        migration(
-            "deleted",
-            "slowpoke",
-            MigrationMode.Live,
-            m -> {
-              m.getSpec().bandwidthMiBps = 2L;
-              return m;
-            }));
+    submit(migration("deleted", "slowpoke", MigrationMode.Live, MigrationIT::throttled));
     awaitMigration("deleted", m -> m.getStatus().phase == Phase.Running);
     client.resources(Migration.class).inNamespace(NS).withName("deleted").delete();
     await().atMost(MOVE).until(() -> get("deleted") == null);
@@ -448,25 +426,13 @@ class MigrationIT {
     }
   }
 
-  // ---- helpers ----
-
   @Test
   @Order(10)
   void anOperatorRestartedDuringAMoveEndsItAndSaysWhereTheVmIs() throws IOException {
-    VirtualMachine dirty = vm("survivor", "mig");
-    dirty.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.dirty=1";
-    VirtualMachine running = bootedVm(dirty);
+    VirtualMachine running = bootedDirtyGuest("survivor");
     String source = running.getStatus().host;
     String uuid = running.getMetadata().getUid();
-    submit(
-        migration(
-            "interrupted",
-            "survivor",
-            MigrationMode.Live,
-            m -> {
-              m.getSpec().bandwidthMiBps = 2L;
-              return m;
-            }));
+    submit(migration("interrupted", "survivor", MigrationMode.Live, MigrationIT::throttled));
     awaitMigration(
         "interrupted",
         m ->
@@ -499,6 +465,8 @@ class MigrationIT {
                     > beats);
   }
 
+  // ---- helpers ----
+
   static void setStorage(NodePoolSpec.Storage storage) {
     editPool(
         p -> {
@@ -525,6 +493,19 @@ class MigrationIT {
           .isEqualTo("host1");
     }
     setMaintenance("host2", false);
+  }
+
+  /** A booted guest that rewrites its memory all the time (a tmpfs loop in its init). */
+  static VirtualMachine bootedDirtyGuest(String name) {
+    VirtualMachine dirty = vm(name, "mig");
+    dirty.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.dirty=1";
+    return bootedVm(dirty);
+  }
+
+  /** 2 MiB/s: slower than a dirtying guest rewrites its memory, so the move never converges. */
+  static Migration throttled(Migration m) {
+    m.getSpec().bandwidthMiBps = 2L;
+    return m;
   }
 
   static VirtualMachine bootedVm(VirtualMachine vm) {
