@@ -46,13 +46,6 @@ final class SandboxAdmission {
       Pattern.compile(
           "^/apis/novacron\\.io/v1alpha1(?:/namespaces/([^/]+))?/"
               + "(virtualmachines|migrations|nodepools|scalingpolicies)(?:/([^/]+))?(/[^/]+)?$");
-  private static final Map<String, String> KINDS =
-      Map.of(
-          "virtualmachines", "VirtualMachine",
-          "migrations", "Migration",
-          "nodepools", "NodePool",
-          "scalingpolicies", "ScalingPolicy");
-
   private final ObjectMapper json = new ObjectMapper();
   private final URI webhooks;
   private final HttpClient http;
@@ -79,7 +72,7 @@ final class SandboxAdmission {
       return store.apply(request);
     }
     String namespace = m.group(1);
-    String kind = KINDS.get(m.group(2));
+    String kind = AdmissionReviews.kindOf(m.group(2)).orElseThrow();
     String name = m.group(3);
     try {
       return switch (method) {

@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
 public final class PolicySource implements Supplier<TenancyPolicy> {
   private static final Logger log = LoggerFactory.getLogger(PolicySource.class);
 
+  private static final long CHECK_EVERY_NANOS = 1_000_000_000L;
+
   private final Path file;
   private volatile TenancyPolicy current = new TenancyPolicy();
   private volatile String problem;
-  private static final long CHECK_EVERY_NANOS = 1_000_000_000L;
   private FileTime readAt;
   private volatile long checkedAt = System.nanoTime();
 
@@ -44,13 +45,13 @@ public final class PolicySource implements Supplier<TenancyPolicy> {
     return current;
   }
 
-  /** Why the file on disk is not in force, if it is not. */
+  /** Why the file on disk is not in force, if it is not (as of the latest {@link #get()}). */
   public Optional<String> problem() {
     return Optional.ofNullable(problem);
   }
 
-  /** Reads the file again if it changed since the last read; safe to call often. */
-  public synchronized void reloadIfChanged() {
+  /** Reads the file again if it changed since the last read. */
+  private synchronized void reloadIfChanged() {
     if (file == null) {
       return;
     }

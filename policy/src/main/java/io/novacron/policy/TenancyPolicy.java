@@ -49,11 +49,6 @@ public class TenancyPolicy {
           && matchLabels.entrySet().stream()
               .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
-
-    /** How the entry is named in messages. */
-    String describe() {
-      return names.isEmpty() ? "namespaces labelled " + matchLabels : "namespaces " + names;
-    }
   }
 
   /** Totals over all VirtualMachines of one namespace. */

@@ -4,18 +4,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.novacron.crds.migration.Migration;
+import io.novacron.crds.nodepool.NodePool;
+import io.novacron.crds.scaling.ScalingPolicy;
+import io.novacron.crds.vm.VirtualMachine;
 import java.util.Map;
+import java.util.Optional;
 
 /** AdmissionReview requests as the API server sends them, for callers of the webhooks. */
 public final class AdmissionReviews {
-  private static final Map<String, String> PLURALS =
+  /** NovaCron's resources by kind: what the webhooks answer for. */
+  public static final Map<String, Class<? extends HasMetadata>> KINDS =
       Map.of(
-          "VirtualMachine", "virtualmachines",
-          "Migration", "migrations",
-          "NodePool", "nodepools",
-          "ScalingPolicy", "scalingpolicies");
+          "VirtualMachine", VirtualMachine.class,
+          "Migration", Migration.class,
+          "NodePool", NodePool.class,
+          "ScalingPolicy", ScalingPolicy.class);
 
   private AdmissionReviews() {}
+
+  /** The kind of a NovaCron resource by its plural name in URLs ({@code virtualmachines}). */
+  public static Optional<String> kindOf(String plural) {
+    return KINDS.entrySet().stream()
+        .filter(e -> HasMetadata.getPlural(e.getValue()).equals(plural))
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
 
   /**
    * A review of a NovaCron resource. {@code namespace} is null for NodePools; {@code object} is
@@ -39,7 +54,7 @@ public final class AdmissionReviews {
     req.putObject("resource")
         .put("group", ReviewCodec.GROUP)
         .put("version", "v1alpha1")
-        .put("resource", PLURALS.get(kind));
+        .put("resource", HasMetadata.getPlural(KINDS.get(kind)));
     if (namespace != null) {
       req.put("namespace", namespace);
     }

@@ -112,7 +112,7 @@ public final class AdmissionServer implements AutoCloseable {
       vertx.close();
       throw new IllegalStateException("admission server cannot listen on " + host + ":" + port, e);
     }
-    fileCheckTimer = vertx.setPeriodic(FILE_CHECK.toMillis(), id -> checkFiles());
+    fileCheckTimer = vertx.setPeriodic(FILE_CHECK.toMillis(), id -> checkCertificates());
     log.info("admission webhooks listening on https://{}:{}", host, server.actualPort());
     return server.actualPort();
   }
@@ -143,7 +143,7 @@ public final class AdmissionServer implements AutoCloseable {
     if (mutate) {
       verdict = Verdict.allow(List.of());
       if (review.rawObject() != null) {
-        patch = defaults.patch(review.rawObject(), ReviewCodec.KINDS.get(review.kind()));
+        patch = defaults.patch(review.rawObject(), AdmissionReviews.KINDS.get(review.kind()));
       }
     } else {
       verdict = rules.review(review.request(), cluster);
@@ -189,6 +189,7 @@ public final class AdmissionServer implements AutoCloseable {
 
   private void health(RoutingContext ctx) {
     JsonObject body = new JsonObject().put("status", "UP");
+    policy.get(); // takes up a changed file, so a broken one is reported even with no reviews
     policy.problem().ifPresent(p -> body.put("policyProblem", p));
     ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
   }
@@ -203,10 +204,9 @@ public final class AdmissionServer implements AutoCloseable {
         .end(new JsonObject().put("status", status).put("detail", detail).encode());
   }
 
-  private void checkFiles() {
+  private void checkCertificates() {
     vertx.executeBlocking(
         () -> {
-          policy.reloadIfChanged();
           List<FileTime> seen = Arrays.asList(modified(certFile), modified(keyFile));
           // reload once both files have stayed unchanged for a whole check, so a certificate is
           // never paired with a key still being written
@@ -233,10 +233,6 @@ public final class AdmissionServer implements AutoCloseable {
     } catch (java.io.IOException e) {
       return null;
     }
-  }
-
-  PrometheusMeterRegistry registry() {
-    return registry;
   }
 
   @Override

@@ -7,16 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.novacron.crds.migration.Migration;
-import io.novacron.crds.nodepool.NodePool;
-import io.novacron.crds.scaling.ScalingPolicy;
-import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.policy.AdmissionRequest;
 import io.novacron.policy.AdmissionRequest.Operation;
 import io.novacron.policy.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Map;
 
 /**
  * Reads {@code admission.k8s.io/v1} AdmissionReview requests and writes their responses, in the
@@ -25,14 +20,6 @@ import java.util.Map;
 final class ReviewCodec {
   static final String API_VERSION = "admission.k8s.io/v1";
   static final String GROUP = "novacron.io";
-
-  /** The kinds the webhooks answer for, by {@code request.kind.kind}. */
-  static final Map<String, Class<? extends HasMetadata>> KINDS =
-      Map.of(
-          "VirtualMachine", VirtualMachine.class,
-          "Migration", Migration.class,
-          "NodePool", NodePool.class,
-          "ScalingPolicy", ScalingPolicy.class);
 
   private final ObjectMapper json = new ObjectMapper();
   private final KubernetesSerialization serialization = new KubernetesSerialization();
@@ -65,7 +52,7 @@ final class ReviewCodec {
     String uid = text(req, "uid");
     String group = req.path("kind").path("group").asText();
     String kind = text(req.path("kind"), "kind");
-    if (!GROUP.equals(group) || !KINDS.containsKey(kind)) {
+    if (!GROUP.equals(group) || !AdmissionReviews.KINDS.containsKey(kind)) {
       throw new BadReview("request.kind " + group + "/" + kind + " is not a NovaCron resource");
     }
     Operation operation;
@@ -100,7 +87,7 @@ final class ReviewCodec {
       throw new BadReview(where + " is not an object");
     }
     try {
-      HasMetadata resource = serialization.convertValue(node, KINDS.get(kind));
+      HasMetadata resource = serialization.convertValue(node, AdmissionReviews.KINDS.get(kind));
       if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
         throw new BadReview(where + ".metadata.name is required");
       }

@@ -35,7 +35,7 @@ final class VmStatusWriter {
   }
 
   void write(VirtualMachine startedFrom, VirtualMachine reconciled, Context<VirtualMachine> ctx) {
-    VirtualMachineStatus ours = serialization.clone(reconciled.getStatus());
+    VirtualMachineStatus ours = reconciled.getStatus();
     PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
         startedFrom,
         ctx,
@@ -47,7 +47,7 @@ final class VmStatusWriter {
 
   private VirtualMachineStatus keepingOtherWriters(
       VirtualMachineStatus ours, VirtualMachineStatus current) {
-    VirtualMachineStatus merged = serialization.clone(ours);
+    VirtualMachineStatus merged = serialization.clone(ours); // a retry applies this again
     if (current == null) {
       return merged;
     }
