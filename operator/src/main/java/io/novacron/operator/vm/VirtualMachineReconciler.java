@@ -130,12 +130,12 @@ public final class VirtualMachineReconciler
       VirtualMachine vm, Context<VirtualMachine> context) {
     VirtualMachine startedFrom = statusWriter.snapshot(vm);
     Optional<NodePool> pool = context.getSecondaryResource(NodePool.class);
-    UpdateControl<VirtualMachine> control = converge(vm, pool, context);
+    Optional<Duration> lookAgain = converge(vm, pool, context);
     trackRunning(vm, pool);
-    statusWriter.write(startedFrom, vm, context);
-    UpdateControl<VirtualMachine> written = UpdateControl.noUpdate();
-    control.getScheduleDelay().ifPresent(written::rescheduleAfter);
-    return written;
+    statusWriter.write(startedFrom, vm, context); // the status is written here, not by JOSDK
+    UpdateControl<VirtualMachine> control = UpdateControl.noUpdate();
+    lookAgain.ifPresent(control::rescheduleAfter);
+    return control;
   }
 
   /** Tells the collector whether (and where) this VM runs now. */
@@ -159,7 +159,12 @@ public final class VirtualMachineReconciler
     }
   }
 
-  private UpdateControl<VirtualMachine> converge(
+  /**
+   * Brings the domain in line with the VM and fills in its status.
+   *
+   * @return when to look again; empty when only a change to the VM or its pool needs a look
+   */
+  private Optional<Duration> converge(
       VirtualMachine vm, Optional<NodePool> pool, Context<VirtualMachine> context) {
     VirtualMachineStatus status = statusOf(vm);
     status.observedGeneration = vm.getMetadata().getGeneration();
@@ -169,7 +174,7 @@ public final class VirtualMachineReconciler
     List<String> problems = VirtualMachineValidator.problems(vm.getSpec());
     if (!problems.isEmpty()) {
       recorder.invalid(vm, String.join("; ", problems));
-      return UpdateControl.patchStatus(vm);
+      return Optional.empty();
     }
     if (vm.getSpec().backend == Backend.KubeVirt) {
       recorder.notReady(
@@ -177,12 +182,12 @@ public final class VirtualMachineReconciler
           Phase.Pending,
           "BackendNotSupported",
           "the KubeVirt backend is not implemented yet; use backend Libvirt");
-      return UpdateControl.patchStatus(vm);
+      return Optional.empty();
     }
     if (pool.isEmpty()) {
       recorder.unscheduled(
           vm, "NodePoolNotFound", "NodePool '" + vm.getSpec().nodePool + "' does not exist");
-      return UpdateControl.patchStatus(vm).rescheduleAfter(retryInterval);
+      return Optional.of(retryInterval);
     }
     placement.learn(context.getPrimaryCache().list().toList());
     Optional<Migration> migration = activeMigration(vm);
@@ -190,15 +195,15 @@ public final class VirtualMachineReconciler
       // the Migration owns the domain until it ends; starting or stopping it now would fight it
       status.migration = migration.get().getMetadata().getName();
       recorder.migrating(vm);
-      return UpdateControl.patchStatus(vm).rescheduleAfter(TRANSITION_POLL);
+      return Optional.of(TRANSITION_POLL);
     }
     status.migration = null;
 
     if (status.host == null && !place(vm, pool.get())) {
-      return UpdateControl.patchStatus(vm).rescheduleAfter(retryInterval);
+      return Optional.of(retryInterval);
     }
     if (status.host == null) {
-      return UpdateControl.patchStatus(vm); // halted and never placed: nothing to watch
+      return Optional.empty(); // halted and never placed: nothing to watch
     }
     Optional<HostSpec> hostSpec = findHost(pool.get(), status.host);
     if (hostSpec.isEmpty()) {
@@ -207,13 +212,13 @@ public final class VirtualMachineReconciler
           Phase.Unknown,
           "HostRemoved",
           "host " + status.host + " is no longer in NodePool " + vm.getSpec().nodePool);
-      return UpdateControl.patchStatus(vm).rescheduleAfter(retryInterval);
+      return Optional.of(retryInterval);
     }
     try {
       LibvirtHost host = hosts.host(hostSpec.get().uri);
       Optional<DomainRuntime> domain = host.domain(DomainNames.domainUuid(vm));
       if (domain.isEmpty() && adoptMovedDomain(vm, pool.get())) {
-        return UpdateControl.patchStatus(vm).rescheduleAfter(Duration.ZERO);
+        return Optional.of(Duration.ZERO);
       }
       Duration next =
           switch (lifecycle.converge(vm, host, domain)) {
@@ -221,18 +226,18 @@ public final class VirtualMachineReconciler
             case TRANSITIONING -> TRANSITION_POLL;
             case FAILED -> retryInterval;
           };
-      return UpdateControl.patchStatus(vm).rescheduleAfter(next);
+      return Optional.of(next);
     } catch (HostUnreachableException e) {
       recorder.notReady(
           vm,
           Phase.Unknown,
           "HostUnreachable",
           "host " + status.host + " is unreachable: " + e.getMessage());
-      return UpdateControl.patchStatus(vm).rescheduleAfter(pollInterval);
+      return Optional.of(pollInterval);
     } catch (LibvirtOperationException e) {
       recorder.notReady(
           vm, Phase.Failed, "HostRefused", "host " + status.host + ": " + e.getMessage());
-      return UpdateControl.patchStatus(vm).rescheduleAfter(retryInterval);
+      return Optional.of(retryInterval);
     }
   }
 
