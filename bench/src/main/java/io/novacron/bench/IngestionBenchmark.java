@@ -1,6 +1,7 @@
 package io.novacron.bench;
 
 import io.novacron.operator.metrics.VmSample;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,7 +30,8 @@ public final class IngestionBenchmark {
 
     List<String> uids = new ArrayList<>();
     for (int v = 0; v < vms; v++) {
-      uids.add(new UUID(0xbe7c, v).toString());
+      // hashed, so they spread over the key space like the random UIDs Kubernetes assigns
+      uids.add(UUID.nameUUIDFromBytes(("vm-" + v).getBytes(StandardCharsets.UTF_8)).toString());
     }
     List<VmSample> samples = new ArrayList<>(vms * perVm);
     for (int step = 0; step < perVm; step++) {

@@ -2,14 +2,11 @@ package io.novacron.operator.store;
 
 import io.novacron.operator.metrics.HostSample;
 import io.novacron.operator.metrics.RunningVms.RunningVm;
-import io.novacron.operator.metrics.VmSample;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,13 +19,6 @@ import java.util.UUID;
 final class BatchStore {
   private static final String UNIQUE_VIOLATION = "23505";
 
-  /**
-   * The primary key's order (a canonical UUID's text sorts as its bytes): consecutive rows then
-   * land in the same index pages, which makes COPY about 15 % cheaper for the server.
-   */
-  private static final Comparator<VmSample> KEY_ORDER =
-      Comparator.comparing(VmSample::vmUid).thenComparing(VmSample::at);
-
   private static final SampleCopy INTO_TABLES = new SampleCopy("vm_samples", "host_samples");
   private static final SampleCopy INTO_STAGING =
       new SampleCopy("vm_samples_staging", "host_samples_staging");
@@ -37,13 +27,14 @@ final class BatchStore {
 
   /** Returns whether every row was new (false when some were already stored and skipped). */
   static boolean write(
-      Connection c, List<VmSample> vms, List<HostSample> hosts, Collection<RunningVm> identities)
+      Connection c,
+      List<KeyOrder.Row> vms,
+      List<HostSample> hosts,
+      Collection<RunningVm> identities)
       throws SQLException {
     boolean allNew = true;
-    List<VmSample> inKeyOrder = new ArrayList<>(vms);
-    inKeyOrder.sort(KEY_ORDER);
     try {
-      INTO_TABLES.copy(c, inKeyOrder, hosts);
+      INTO_TABLES.copy(c, vms, hosts);
     } catch (SQLException e) {
       if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
         throw e;

@@ -46,6 +46,8 @@ public final class Database implements AutoCloseable {
                 .setServerConfig("fsync", "on")
                 // the sample writer's COPY fills the default 4 MB of WAL buffers in milliseconds
                 .setServerConfig("wal_buffers", "32MB")
+                .setServerConfig("max_wal_size", "4GB")
+                .setServerConfig("checkpoint_timeout", "15min")
                 .start();
         config.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
       } else {

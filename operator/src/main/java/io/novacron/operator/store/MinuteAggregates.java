@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 final class MinuteAggregates {
   private final Instant coveredFrom;
-  private final ConcurrentSkipListMap<Instant, Map<String, MinuteAggregate>> minutes =
+  private final ConcurrentSkipListMap<Instant, Map<UUID, MinuteAggregate>> minutes =
       new ConcurrentSkipListMap<>();
   private final Set<Instant> fromRaw = ConcurrentHashMap.newKeySet();
 
@@ -31,14 +31,21 @@ final class MinuteAggregates {
     this.coveredFrom = started.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
   }
 
-  /** Samples just stored, every row of them new. */
-  void add(List<VmSample> stored) {
-    for (VmSample s : stored) {
-      Instant minute = s.at().truncatedTo(ChronoUnit.MINUTES);
-      minutes
-          .computeIfAbsent(minute, m -> new ConcurrentHashMap<>())
-          .computeIfAbsent(s.vmUid(), vm -> new MinuteAggregate(UUID.fromString(vm), minute))
-          .add(s);
+  /**
+   * Samples just stored, every row of them new. In key order (by VM, then time) consecutive samples
+   * mostly fall in the same aggregate, which is then looked up once.
+   */
+  void add(List<KeyOrder.Row> stored) {
+    MinuteAggregate current = null;
+    for (KeyOrder.Row row : stored) {
+      Instant minute = row.sample().at().truncatedTo(ChronoUnit.MINUTES);
+      if (current == null || !current.minute.equals(minute) || !current.vm.equals(row.vm())) {
+        current =
+            minutes
+                .computeIfAbsent(minute, m -> new ConcurrentHashMap<>())
+                .computeIfAbsent(row.vm(), vm -> new MinuteAggregate(vm, minute));
+      }
+      current.add(row.sample());
     }
   }
 
@@ -56,7 +63,7 @@ final class MinuteAggregates {
 
   /** The aggregates of one minute (empty if no sample fell in it). */
   Collection<MinuteAggregate> of(Instant minute) {
-    Map<String, MinuteAggregate> vms = minutes.get(minute);
+    Map<UUID, MinuteAggregate> vms = minutes.get(minute);
     return vms == null ? List.of() : vms.values();
   }
 

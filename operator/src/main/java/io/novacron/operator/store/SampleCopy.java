@@ -3,12 +3,9 @@ package io.novacron.operator.store;
 import de.bytefish.pgbulkinsert.PgBulkInsert;
 import de.bytefish.pgbulkinsert.mapping.AbstractMapping;
 import io.novacron.operator.metrics.HostSample;
-import io.novacron.operator.metrics.VmSample;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
 import org.postgresql.PGConnection;
 
 /**
@@ -17,7 +14,7 @@ import org.postgresql.PGConnection;
  * numbers per row from text, which was most of its COPY time.
  */
 final class SampleCopy {
-  private final PgBulkInsert<VmSample> vms;
+  private final PgBulkInsert<KeyOrder.Row> vms;
   private final PgBulkInsert<HostSample> hosts;
 
   SampleCopy(String vmTable, String hostTable) {
@@ -25,7 +22,7 @@ final class SampleCopy {
     this.hosts = new PgBulkInsert<>(new HostRows(hostTable));
   }
 
-  void copy(Connection c, List<VmSample> vmSamples, List<HostSample> hostSamples)
+  void copy(Connection c, List<KeyOrder.Row> vmSamples, List<HostSample> hostSamples)
       throws SQLException {
     PGConnection pg = c.unwrap(PGConnection.class);
     BulkErrors.rethrowingServerError(
@@ -39,21 +36,33 @@ final class SampleCopy {
         });
   }
 
-  private static final class VmRows extends AbstractMapping<VmSample> {
+  private static final class VmRows extends AbstractMapping<KeyOrder.Row> {
     VmRows(String table) {
       super("", table);
-      mapUUID("vm_uid", s -> UUID.fromString(s.vmUid()));
-      mapTimeStampTz("ts", s -> s.at().atZone(ZoneOffset.UTC));
-      mapFloatPrimitive("cpu_percent", s -> (float) s.cpuPercent());
-      mapFloatArray("vcpu_percent", VmSample::vcpuPercent);
-      mapLong("memory_used_bytes", VmSample::memoryUsedBytes);
-      mapLong("memory_available_bytes", VmSample::memoryAvailableBytes);
-      mapFloatPrimitive("disk_read_bytes_per_second", s -> (float) s.diskReadBytesPerSecond());
-      mapFloatPrimitive("disk_write_bytes_per_second", s -> (float) s.diskWriteBytesPerSecond());
-      mapFloatPrimitive("disk_read_ops_per_second", s -> (float) s.diskReadOpsPerSecond());
-      mapFloatPrimitive("disk_write_ops_per_second", s -> (float) s.diskWriteOpsPerSecond());
-      mapFloatPrimitive("network_rx_bytes_per_second", s -> (float) s.networkRxBytesPerSecond());
-      mapFloatPrimitive("network_tx_bytes_per_second", s -> (float) s.networkTxBytesPerSecond());
+      map("vm_uid", CopyValues.UUID_BYTES, KeyOrder.Row::vm);
+      map("ts", CopyValues.TIMESTAMPTZ, r -> r.sample().at());
+      map("cpu_percent", CopyValues.FLOAT4, r -> r.sample().cpuPercent());
+      map("vcpu_percent", CopyValues.FLOAT4_ARRAY, r -> r.sample().vcpuPercent());
+      map("memory_used_bytes", CopyValues.INT8, r -> r.sample().memoryUsedBytes());
+      map("memory_available_bytes", CopyValues.INT8, r -> r.sample().memoryAvailableBytes());
+      map(
+          "disk_read_bytes_per_second",
+          CopyValues.FLOAT4,
+          r -> r.sample().diskReadBytesPerSecond());
+      map(
+          "disk_write_bytes_per_second",
+          CopyValues.FLOAT4,
+          r -> r.sample().diskWriteBytesPerSecond());
+      map("disk_read_ops_per_second", CopyValues.FLOAT4, r -> r.sample().diskReadOpsPerSecond());
+      map("disk_write_ops_per_second", CopyValues.FLOAT4, r -> r.sample().diskWriteOpsPerSecond());
+      map(
+          "network_rx_bytes_per_second",
+          CopyValues.FLOAT4,
+          r -> r.sample().networkRxBytesPerSecond());
+      map(
+          "network_tx_bytes_per_second",
+          CopyValues.FLOAT4,
+          r -> r.sample().networkTxBytesPerSecond());
     }
   }
 
@@ -62,7 +71,7 @@ final class SampleCopy {
       super("", table);
       mapText("pool", HostSample::pool);
       mapText("host", HostSample::host);
-      mapTimeStampTz("ts", s -> s.at().atZone(ZoneOffset.UTC));
+      map("ts", CopyValues.TIMESTAMPTZ, HostSample::at);
       mapFloat("cpu_percent", HostSample::cpuPercent);
       mapLongPrimitive("memory_free_bytes", HostSample::memoryFreeBytes);
       mapLongPrimitive("memory_total_bytes", HostSample::memoryTotalBytes);

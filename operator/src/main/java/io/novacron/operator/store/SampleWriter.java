@@ -271,7 +271,8 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
         }
       }
       Map<String, RunningVm> identities = Map.copyOf(unwrittenIdentities);
-      boolean allNew = BatchStore.write(c, vms, hosts, identities.values());
+      List<KeyOrder.Row> rows = KeyOrder.of(vms);
+      boolean allNew = BatchStore.write(c, rows, hosts, identities.values());
       boolean late = hasSamplesBefore(vms, closingStart());
       if (late) {
         // the lock waits for a closing in progress to commit; the minutes it or an earlier one
@@ -283,7 +284,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       c.commit();
       // still pending, so none of these minutes is being closed
       if (allNew && !late) {
-        aggregates.add(vms);
+        aggregates.add(rows);
       } else {
         aggregates.closeFromRaw(vms);
       }
