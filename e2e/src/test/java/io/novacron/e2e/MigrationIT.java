@@ -13,9 +13,11 @@ import io.novacron.crds.migration.MigrationStatus;
 import io.novacron.crds.migration.MigrationStatus.Phase;
 import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.nodepool.NodePoolSpec;
+import io.novacron.crds.nodepool.RebalancingSpec;
 import io.novacron.crds.vm.DiskSpec;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
+import io.novacron.operator.placement.RebalancePlanner;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +53,9 @@ class MigrationIT {
   @BeforeAll
   static void start() {
     LocalCluster.start(
-        "e2e/target/migration-work", 2, Map.of("NOVACRON_MIGRATION_PROGRESS_INTERVAL", "1s"));
+        "e2e/target/migration-work",
+        2,
+        Map.of("NOVACRON_MIGRATION_PROGRESS_INTERVAL", "1s", "NOVACRON_FORECAST_INTERVAL", "2s"));
     client.resource(pool("mig", 1, 2)).create();
   }
 
@@ -465,6 +469,63 @@ class MigrationIT {
                     > beats);
   }
 
+  @Test
+  @Order(11)
+  void aHostCrowdedWithBurningGuestsGetsARecommendationThatFullAutomationCarriesOut() {
+    // two guests burning a CPU each and an idle one, all on host1 (2 CPUs); host2 is empty.
+    // With one burner only, no move could lower host1's load without raising host2's as much.
+    runningOnHost1(List.of("burn-1", "burn-2", "calm"), MigrationIT::burning);
+    editPool(
+        p -> {
+          p.getSpec().rebalancing.interval = "3s";
+          p.getSpec().rebalancing.threshold = 3;
+          return p;
+        });
+
+    NodePool recommended =
+        awaitPool(
+            "mig",
+            p ->
+                p.getStatus().recommendations.stream()
+                    .anyMatch(r -> r.vm.contains("burn-") && "host2".equals(r.toHost)));
+    var move =
+        recommended.getStatus().recommendations.stream()
+            .filter(r -> r.vm.contains("burn-"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(move.fromHost).isEqualTo("host1");
+    assertThat(move.expectedGain).isGreaterThanOrEqualTo(RebalancePlanner.minimumGain(3));
+    String name = move.vm.substring(move.vm.indexOf('/') + 1);
+    VirtualMachine advised = awaitVm(name, v -> v.getStatus().recommendation != null);
+    assertThat(advised.getStatus().recommendation.targetHost).isEqualTo("host2");
+    assertThat(advised.getStatus().recommendation.reason).contains("host1");
+    assertThat(advised.getStatus().host).as("Manual only recommends").isEqualTo("host1");
+    assertThat(client.resources(Migration.class).inNamespace(NS).list().getItems()).isEmpty();
+
+    editPool(
+        p -> {
+          p.getSpec().rebalancing.automation = RebalancingSpec.Automation.Full;
+          return p;
+        });
+    Migration automatic =
+        await()
+            .atMost(MOVE)
+            .until(
+                () -> client.resources(Migration.class).inNamespace(NS).list().getItems(),
+                ms -> !ms.isEmpty())
+            .get(0);
+    assertThat(automatic.getMetadata().getLabels()).containsEntry("novacron.io/automatic", "true");
+    assertThat(automatic.getSpec().vmName).startsWith("burn-");
+    Migration done = awaitMigration(automatic.getMetadata().getName(), Phase.Succeeded);
+    String moved = done.getSpec().vmName;
+    VirtualMachine after = awaitVm(moved, v -> "host2".equals(v.getStatus().host));
+    assertThat(Libvirt.running(uri("host2"), after.getMetadata().getUid())).isTrue();
+    // balanced now, and the moved VM cools down: the recommendation is gone and stays gone
+    awaitPool("mig", p -> p.getStatus().recommendations.isEmpty());
+    awaitVm(moved, v -> v.getStatus().recommendation == null);
+    assertThat(client.resources(Migration.class).inNamespace(NS).list().getItems()).hasSize(1);
+  }
+
   // ---- helpers ----
 
   static void setStorage(NodePoolSpec.Storage storage) {
@@ -482,11 +543,15 @@ class MigrationIT {
 
   /** Small VMs, all running on host1 (host2 is in maintenance while they are placed). */
   static void runningOnHost1(List<String> names) {
+    runningOnHost1(names, UnaryOperator.identity());
+  }
+
+  static void runningOnHost1(List<String> names, UnaryOperator<VirtualMachine> tweak) {
     setMaintenance("host2", true);
     for (String name : names) {
       VirtualMachine v = vm(name, "mig");
       v.getSpec().memory = new Quantity("96Mi");
-      create(v);
+      create(tweak.apply(v));
     }
     for (String name : names) {
       assertThat(awaitPhase(name, VirtualMachineStatus.Phase.Running).getStatus().host)
@@ -500,6 +565,14 @@ class MigrationIT {
     VirtualMachine dirty = vm(name, "mig");
     dirty.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.dirty=1";
     return bootedVm(dirty);
+  }
+
+  /** Guests named burn-* keep one CPU busy (a loop in their init). */
+  static VirtualMachine burning(VirtualMachine vm) {
+    if (vm.getMetadata().getName().startsWith("burn-")) {
+      vm.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.burn=1";
+    }
+    return vm;
   }
 
   /** 2 MiB/s: slower than a dirtying guest rewrites its memory, so the move never converges. */

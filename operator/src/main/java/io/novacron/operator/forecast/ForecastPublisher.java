@@ -6,6 +6,7 @@ import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.operator.forecast.Forecaster.VmForecast;
 import io.novacron.operator.kube.ConditionWriter;
+import io.novacron.operator.kube.ConflictRetry;
 import io.novacron.operator.kube.EventRecorder;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,21 +64,23 @@ public final class ForecastPublisher {
       }
       try {
         VirtualMachine written =
-            client
-                .resources(VirtualMachine.class)
-                .inNamespace(f.vm().namespace())
-                .withName(f.vm().name())
-                .editStatus(
-                    current -> {
-                      if (current.getStatus() == null) {
-                        current.setStatus(new VirtualMachineStatus());
-                      }
-                      current.getStatus().forecast = status(f, now);
-                      if (anomalyChanged) {
-                        setAnomalous(current, f.anomaly());
-                      }
-                      return current;
-                    });
+            ConflictRetry.edit(
+                () ->
+                    client
+                        .resources(VirtualMachine.class)
+                        .inNamespace(f.vm().namespace())
+                        .withName(f.vm().name())
+                        .editStatus(
+                            current -> {
+                              if (current.getStatus() == null) {
+                                current.setStatus(new VirtualMachineStatus());
+                              }
+                              current.getStatus().forecast = status(f, now);
+                              if (anomalyChanged) {
+                                setAnomalous(current, f.anomaly());
+                              }
+                              return current;
+                            }));
         if (anomalyChanged) {
           if (anomalous) {
             events.warning(written, ANOMALOUS, f.anomaly());
