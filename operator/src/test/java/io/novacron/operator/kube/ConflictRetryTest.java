@@ -6,11 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class ConflictRetryTest {
   private static KubernetesClientException status(int code) {
     return new KubernetesClientException(new StatusBuilder().withCode(code).build());
+  }
+
+  private static Supplier<String> alwaysFailing(int code, AtomicInteger calls) {
+    return () -> {
+      calls.incrementAndGet();
+      throw status(code);
+    };
   }
 
   @Test
@@ -31,13 +39,7 @@ class ConflictRetryTest {
   @Test
   void otherFailuresAreNotRepeated() {
     AtomicInteger calls = new AtomicInteger();
-    assertThatThrownBy(
-            () ->
-                ConflictRetry.edit(
-                    () -> {
-                      calls.incrementAndGet();
-                      throw status(404);
-                    }))
+    assertThatThrownBy(() -> ConflictRetry.edit(alwaysFailing(404, calls)))
         .isInstanceOf(KubernetesClientException.class);
     assertThat(calls).hasValue(1);
   }
@@ -45,13 +47,7 @@ class ConflictRetryTest {
   @Test
   void aConflictThatPersistsIsReportedAfterFiveAttempts() {
     AtomicInteger calls = new AtomicInteger();
-    assertThatThrownBy(
-            () ->
-                ConflictRetry.edit(
-                    () -> {
-                      calls.incrementAndGet();
-                      throw status(409);
-                    }))
+    assertThatThrownBy(() -> ConflictRetry.edit(alwaysFailing(409, calls)))
         .isInstanceOfSatisfying(
             KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
     assertThat(calls).hasValue(5);
