@@ -33,7 +33,7 @@ final class BenchDatabase implements AutoCloseable {
    * clock then follows the replayed samples, so minutes close behind them as they would live (past
    * data against the wall clock would make every sample "late").
    */
-  BenchDatabase(Path dir, int queueCapacity, Instant replayStart) throws IOException {
+  BenchDatabase(Path dir, int queueCapacity, int writers, Instant replayStart) throws IOException {
     clock = new SettableClock(replayStart);
     if (Files.exists(dir)) {
       try (Stream<Path> paths = Files.walk(dir)) {
@@ -48,6 +48,7 @@ final class BenchDatabase implements AutoCloseable {
                 new RollupRetention(Duration.ofDays(30), Duration.ofDays(365)),
                 queueCapacity,
                 50_000,
+                writers,
                 Duration.ofSeconds(25),
                 clock,
                 new SimpleMeterRegistry())

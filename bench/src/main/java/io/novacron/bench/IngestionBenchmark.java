@@ -17,13 +17,14 @@ import java.util.UUID;
  * Ingestion into the partitioned store through the real writer (bounded queue, binary COPY, 1 m and
  * 1 h rollups closed behind the samples), timed until the rollups are complete, beside a naive
  * baseline measured in the same run on the same server: one INSERT statement per row, autocommit,
- * no rollups. Args: [vms=10000] [samples per VM=200] [baseline rows=20000].
+ * no rollups. Args: [vms=10000] [samples per VM=200] [baseline rows=20000] [writer threads=2].
  */
 public final class IngestionBenchmark {
   public static void main(String[] args) throws Exception {
     int vms = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int perVm = args.length > 1 ? Integer.parseInt(args[1]) : 200;
     int baselineRows = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+    int writers = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     Path repo = Path.of("").toAbsolutePath();
     TraceReplay replay = TraceReplay.load(TraceReplay.defaultFiles(repo));
     Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minusSeconds(10L * perVm + 3600);
@@ -42,7 +43,8 @@ public final class IngestionBenchmark {
     }
 
     try (BenchDatabase db =
-        new BenchDatabase(repo.resolve("bench/target/ingestion-db"), samples.size(), start)) {
+        new BenchDatabase(
+            repo.resolve("bench/target/ingestion-db"), samples.size(), writers, start)) {
       System.out.println(db.settings());
       System.out.printf(
           "Machine: %d cores, Java %s%n",
@@ -68,7 +70,8 @@ public final class IngestionBenchmark {
       System.out.printf(
           "%nIngestion, %d VMs x %d samples (%,d measured):%n", vms, perVm, measured.size());
       System.out.printf(
-          "  writer (COPY + rollups)      %,12.0f samples/s   (%.1f s)%n", writerRate, seconds);
+          "  writer (COPY + rollups)      %,12.0f samples/s   (%.1f s, %d writer threads)%n",
+          writerRate, seconds, writers);
       System.out.printf(
           "  baseline (INSERT per row)    %,12.0f samples/s   (%,d rows, %.1f s)%n",
           baselineRate, baseline.size(), baselineSeconds);

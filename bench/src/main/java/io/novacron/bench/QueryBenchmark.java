@@ -48,7 +48,7 @@ public final class QueryBenchmark {
     Instant start = end.minus(Duration.ofMinutes(5L * STEPS));
 
     try (BenchDatabase db =
-        new BenchDatabase(repo.resolve("bench/target/query-db"), VMS * STEPS, start)) {
+        new BenchDatabase(repo.resolve("bench/target/query-db"), VMS * STEPS, 2, start)) {
       System.out.println(db.settings());
       System.out.printf(
           "Machine: %d cores, Java %s; traces: %d files%n",

@@ -113,6 +113,7 @@ public final class NovaCronOperator implements AutoCloseable {
                 config.get(OperatorConfig.ROLLUP_1H_RETENTION)),
             queueCapacity,
             SAMPLE_BATCH,
+            config.get(OperatorConfig.SAMPLE_WRITERS),
             rollupCloseDelay(config.get(OperatorConfig.SAMPLE_INTERVAL)),
             clock,
             meters);

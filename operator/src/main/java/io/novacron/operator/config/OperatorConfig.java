@@ -154,6 +154,12 @@ public final class OperatorConfig {
           "Samples held in memory while the database is slow or down; beyond it the oldest are"
               + " dropped and counted.",
           Integer::parseInt);
+  public static final Option<Integer> SAMPLE_WRITERS =
+      new Option<>(
+          "NOVACRON_SAMPLE_WRITERS",
+          "2",
+          "Threads (each with one database connection) writing samples in parallel.",
+          OperatorConfig::positive);
   public static final Option<String> HTTP_HOST =
       new Option<>(
           "NOVACRON_HTTP_HOST",
@@ -242,6 +248,7 @@ public final class OperatorConfig {
           ROLLUP_1M_RETENTION,
           ROLLUP_1H_RETENTION,
           SAMPLE_QUEUE_CAPACITY,
+          SAMPLE_WRITERS,
           HTTP_HOST,
           HTTP_PORT,
           FORECAST_HORIZON,
@@ -349,6 +356,14 @@ public final class OperatorConfig {
       throw new IllegalArgumentException("expected a port from 0 to 65535");
     }
     return port;
+  }
+
+  private static int positive(String raw) {
+    int n = Integer.parseInt(raw);
+    if (n < 1) {
+      throw new IllegalArgumentException("expected 1 or more");
+    }
+    return n;
   }
 
   private static String parseDomainType(String raw) {

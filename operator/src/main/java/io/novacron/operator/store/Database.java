@@ -28,7 +28,8 @@ public final class Database implements AutoCloseable {
     EmbeddedPostgres embedded = null;
     HikariConfig config = new HikariConfig();
     config.setPoolName("novacron-metrics");
-    config.setMaximumPoolSize(4);
+    // the sample writers and the rollup closer hold one each while ingesting; queries need the rest
+    config.setMaximumPoolSize(6);
     config.setConnectionTimeout(5_000); // a down database fails fast; the writer retries
     // Our statements are short aggregations; compiling them with LLVM costs more than it saves.
     config.setConnectionInitSql("SET jit = off");

@@ -30,7 +30,8 @@ final class MinuteAggregate {
     this.minute = minute;
   }
 
-  void add(VmSample s) {
+  /** Synchronized: two writers may store samples of the same VM and minute at once. */
+  synchronized void add(VmSample s) {
     boolean newest = lastTs == null || s.at().isAfter(lastTs);
     samples++;
     if (newest) {

@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,12 +31,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes samples to PostgreSQL in batches ({@link BatchStore}: COPY, idempotent keys) from a
- * bounded in-memory queue, on one thread with one pooled connection at a time; a second thread,
- * with its own connection, closes rollup minutes behind them ({@link Rollups}) from aggregates the
- * writer keeps of what it stored ({@link MinuteAggregates}). The writer waits for the closer only
- * when a batch holds samples of minutes already closed or being closed. While the database is down
- * the failed batch is kept and retried with backoff and new samples wait in the queue; beyond the
- * queue's bound the oldest are dropped, counted and logged. No sample within the bound is lost.
+ * bounded in-memory queue, drained by a few writer threads, each with one pooled connection at a
+ * time: while one sorts its next batch and folds the last into the minute aggregates, another's
+ * COPY keeps the server busy. A closer thread, with its own connection, closes rollup minutes
+ * behind them ({@link Rollups}) from aggregates the writers keep of what they stored ({@link
+ * MinuteAggregates}). A writer waits for the closer only when a batch holds samples of minutes
+ * already closed or being closed. While the database is down each writer keeps its failed batch and
+ * retries it with backoff, and new samples wait in the queue; beyond the queue's bound the oldest
+ * are dropped, counted and logged. No sample within the bound is lost.
  */
 public final class SampleWriter implements SampleSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SampleWriter.class);
@@ -59,18 +62,16 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
   private final MinuteAggregates aggregates;
   private final AtomicLong minutesFromSamples = new AtomicLong();
   private final AtomicLong minutesFromRaw = new AtomicLong();
-  private final Thread thread;
+  private final List<Lane> lanes = new ArrayList<>();
   private volatile boolean running = true;
   private volatile boolean healthy = true;
   private final Timer writeTimer;
-  private volatile List<Sample> pending = List.of(); // read by backlog() from other threads
-  private Instant pendingOldest; // guarded by queue: the oldest sample of the batch being written
   // guarded by queue: minutes before it are closed or being closed
   private Instant closing = Instant.MIN;
   private boolean watermarkKnown; // guarded by queue
   private final Thread closer;
   private volatile Instant rolledUpThrough = Instant.MIN;
-  private Instant nextMaintenance = Instant.MIN;
+  private Instant nextMaintenance = Instant.MIN; // guarded by this
 
   public SampleWriter(
       ConnectionSource connections,
@@ -78,6 +79,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       RollupRetention rollupRetention,
       int capacity,
       int batchSize,
+      int writers,
       Duration closeDelay,
       Clock clock,
       MeterRegistry meters) {
@@ -89,7 +91,9 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
     this.closeDelay = closeDelay;
     this.clock = clock;
     this.aggregates = new MinuteAggregates(clock.instant());
-    this.thread = DaemonThreads.named("sample-writer").newThread(this::run);
+    for (int i = 1; i <= writers; i++) {
+      lanes.add(new Lane("sample-writer-" + i));
+    }
     this.closer = DaemonThreads.named("rollup-closer").newThread(this::closeMinutes);
     this.writeTimer =
         Timer.builder("novacron.samples.write")
@@ -119,7 +123,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
   }
 
   public SampleWriter start() {
-    thread.start();
+    lanes.forEach(lane -> lane.thread.start());
     closer.start();
     return this;
   }
@@ -173,10 +177,10 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
     return expired.get();
   }
 
-  /** Samples waiting, including a batch that failed and will be retried. */
+  /** Samples waiting, including batches being written or retried. */
   public int backlog() {
     synchronized (queue) {
-      return queue.size() + pending.size();
+      return queue.size() + lanes.stream().mapToInt(lane -> lane.pending.size()).sum();
     }
   }
 
@@ -191,56 +195,67 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
     return healthy;
   }
 
-  private void run() {
-    int failures = 0;
-    while (running) {
-      if (pending.isEmpty()) {
-        pending = takeBatch();
-      }
-      if (pending.isEmpty()) {
-        continue;
-      }
-      try {
-        write(pending);
-        written.addAndGet(pending.size());
-        synchronized (queue) {
-          pending = List.of();
-          pendingOldest = null;
+  /** One writer thread and the batch it is writing (kept across retries). */
+  private final class Lane {
+    final Thread thread;
+    volatile List<Sample> pending = List.of(); // read by backlog() from other threads
+    Instant pendingOldest; // guarded by queue: the oldest sample of the pending batch
+
+    Lane(String name) {
+      thread = DaemonThreads.named(name).newThread(this::run);
+    }
+
+    private void run() {
+      int failures = 0;
+      while (running) {
+        if (pending.isEmpty()) {
+          pending = takeBatch();
         }
-        if (!healthy) {
-          log.info("Metric database writable again; backlog {}", backlog());
+        if (pending.isEmpty()) {
+          continue;
         }
-        healthy = true;
-        failures = 0;
-      } catch (SQLException | RuntimeException e) {
-        if (healthy) {
-          log.warn("Writing samples failed, will retry: {}", e.getMessage());
+        try {
+          write(pending);
+          written.addAndGet(pending.size());
+          synchronized (queue) {
+            pending = List.of();
+            pendingOldest = null;
+          }
+          if (!healthy) {
+            log.info("Metric database writable again; backlog {}", backlog());
+          }
+          healthy = true;
+          failures = 0;
+        } catch (SQLException | RuntimeException e) {
+          if (healthy) {
+            log.warn("Writing samples failed, will retry: {}", e.getMessage());
+          }
+          healthy = false;
+          sleep(backoff(++failures));
         }
-        healthy = false;
-        sleep(backoff(++failures));
       }
     }
-  }
 
-  private List<Sample> takeBatch() {
-    synchronized (queue) {
-      if (queue.isEmpty()) {
-        try {
-          queue.wait(1000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          running = false;
+    private List<Sample> takeBatch() {
+      synchronized (queue) {
+        if (queue.isEmpty()) {
+          try {
+            queue.wait(1000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+          }
         }
-      }
-      List<Sample> batch = new ArrayList<>(Math.min(batchSize, queue.size()));
-      while (!queue.isEmpty() && batch.size() < batchSize) {
-        Sample s = queue.removeFirst();
-        if (pendingOldest == null || s.at().isBefore(pendingOldest)) {
-          pendingOldest = s.at();
+        List<Sample> batch = new ArrayList<>(Math.min(batchSize, queue.size()));
+        while (!queue.isEmpty() && batch.size() < batchSize) {
+          Sample s = queue.removeFirst();
+          if (pendingOldest == null || s.at().isBefore(pendingOldest)) {
+            pendingOldest = s.at();
+          }
+          batch.add(s);
         }
-        batch.add(s);
+        return batch;
       }
-      return batch;
     }
   }
 
@@ -249,13 +264,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
     Instant now = clock.instant();
     try (Connection c = connections.connect()) {
       c.setAutoCommit(false);
-      if (!now.isBefore(nextMaintenance)) {
-        partitions.ensurePartitions(c, now);
-        partitions.dropExpired(c, now);
-        rollupRetention.apply(c, now);
-        c.commit();
-        nextMaintenance = now.plus(MAINTENANCE_EVERY);
-      }
+      maintainIfDue(c, now);
       Instant from = partitions.firstKeptInstant(now);
       Instant until = partitions.lastPartitionEnd(now);
       List<VmSample> vms = new ArrayList<>();
@@ -270,18 +279,25 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
           hosts.add(host);
         }
       }
-      Map<String, RunningVm> identities = Map.copyOf(unwrittenIdentities);
+      Map<String, RunningVm> identities = claimIdentities();
       List<KeyOrder.Row> rows = KeyOrder.of(vms);
-      boolean allNew = BatchStore.write(c, rows, hosts, identities.values());
-      boolean late = hasSamplesBefore(vms, closingStart());
-      if (late) {
-        // the lock waits for a closing in progress to commit; the minutes it or an earlier one
-        // closed without this batch's rows are recomputed here, in the batch's transaction
-        Instant watermark = Rollups.lockWatermark(c, from, false);
-        Rollups.refreshLate(c, vms, watermark);
-        closingAtLeast(watermark);
+      boolean allNew;
+      boolean late;
+      try {
+        allNew = BatchStore.write(c, rows, hosts, identities.values());
+        late = hasSamplesBefore(vms, closingStart());
+        if (late) {
+          // the lock waits for a closing in progress to commit; the minutes it or an earlier one
+          // closed without this batch's rows are recomputed here, in the batch's transaction
+          Instant watermark = Rollups.lockWatermark(c, from, false);
+          Rollups.refreshLate(c, vms, watermark);
+          closingAtLeast(watermark);
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        identities.forEach(unwrittenIdentities::putIfAbsent); // unless replaced meanwhile
+        throw e;
       }
-      c.commit();
       // still pending, so none of these minutes is being closed
       if (allNew && !late) {
         aggregates.add(rows);
@@ -289,9 +305,34 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
         aggregates.closeFromRaw(vms);
       }
       expired.addAndGet(outsideRetention); // counted once, not again when a batch is retried
-      identities.forEach(unwrittenIdentities::remove); // unless replaced meanwhile (VM moved)
     }
     writeTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+  }
+
+  /** Partitions ahead, expired ones dropped, rollup retention: by one writer, once an hour. */
+  private synchronized void maintainIfDue(Connection c, Instant now) throws SQLException {
+    if (!now.isBefore(nextMaintenance)) {
+      partitions.ensurePartitions(c, now);
+      partitions.dropExpired(c, now);
+      rollupRetention.apply(c, now);
+      c.commit();
+      nextMaintenance = now.plus(MAINTENANCE_EVERY);
+    }
+  }
+
+  /**
+   * The VM identities no batch has written yet, taken by this batch: two writers upserting the same
+   * rows could deadlock.
+   */
+  private Map<String, RunningVm> claimIdentities() {
+    Map<String, RunningVm> claimed = new HashMap<>();
+    unwrittenIdentities.forEach(
+        (uid, vm) -> {
+          if (unwrittenIdentities.remove(uid, vm)) {
+            claimed.put(uid, vm);
+          }
+        });
+    return claimed;
   }
 
   /**
@@ -378,8 +419,10 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       if (oldestWaiting != null && oldestWaiting.at().isBefore(through)) {
         through = oldestWaiting.at();
       }
-      if (pendingOldest != null && pendingOldest.isBefore(through)) {
-        through = pendingOldest;
+      for (Lane lane : lanes) {
+        if (lane.pendingOldest != null && lane.pendingOldest.isBefore(through)) {
+          through = lane.pendingOldest;
+        }
       }
     }
     return through;
@@ -411,7 +454,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       sleep(Duration.ofMillis(50));
     }
     running = false;
-    thread.interrupt();
+    lanes.forEach(lane -> lane.thread.interrupt());
     closer.interrupt();
   }
 

@@ -80,6 +80,7 @@ class ApiServerIT {
                 new RollupRetention(Duration.ofDays(30), Duration.ofDays(365)),
                 100_000,
                 1000,
+                2,
                 Duration.ZERO,
                 Clock.systemUTC(),
                 meters)

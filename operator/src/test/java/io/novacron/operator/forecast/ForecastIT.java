@@ -67,6 +67,7 @@ class ForecastIT {
                 new RollupRetention(Duration.ofDays(30), Duration.ofDays(365)),
                 1_000_000,
                 50_000,
+                2,
                 Duration.ofSeconds(25),
                 Clock.systemUTC(),
                 new SimpleMeterRegistry())

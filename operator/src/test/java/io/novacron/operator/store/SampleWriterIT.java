@@ -234,6 +234,7 @@ class SampleWriterIT {
             new RollupRetention(Duration.ofDays(30), Duration.ofDays(365)),
             capacity,
             batch,
+            2,
             Duration.ZERO,
             clock,
             meters)
