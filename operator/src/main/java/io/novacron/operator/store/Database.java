@@ -47,6 +47,8 @@ public final class Database implements AutoCloseable {
                 .setServerConfig("fsync", "on")
                 // the sample writer's COPY fills the default 4 MB of WAL buffers in milliseconds
                 .setServerConfig("wal_buffers", "32MB")
+                // ingestion fills 1 GB of WAL in seconds; PostgreSQL then warned of checkpoints
+                // every 14 s, each followed by full-page images of every page touched again
                 .setServerConfig("max_wal_size", "4GB")
                 .setServerConfig("checkpoint_timeout", "15min")
                 .start();
