@@ -158,6 +158,7 @@ class OperatorForecastIT {
                   new TrainedModel.Score(1.5, 0.95),
                   "EWMA 10 min",
                   new TrainedModel.Score(2.5, 0.92),
+                  1,
                   parameters))
           .version();
     }

@@ -70,6 +70,7 @@ public final class CycleBenchmark {
               new TrainedModel.Score(1, 0.9),
               "last value",
               new TrainedModel.Score(2, 0.8),
+              1,
               weights));
     }
     List<HostView> views = new ArrayList<>();

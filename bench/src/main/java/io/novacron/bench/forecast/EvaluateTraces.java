@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ public final class EvaluateTraces {
   private static final int DAY = 86_400;
   private static final int[] WINDOW_MINUTES = {1, 5, 15, 30, 60};
   private static final int ROWS_PER_TIMELINE = 12_000;
+  private static final double[] BLEND_WEIGHTS = {0.25, 0.5, 0.75, 1}; // as ModelTrainer
 
   public static void main(String[] args) throws IOException {
     Path repo = Path.of("").toAbsolutePath();
@@ -82,22 +84,65 @@ public final class EvaluateTraces {
       return;
     }
     List<float[][]> features = new ArrayList<>();
+    for (Trace t : usable) {
+      features.add(featuresOf(t.percent().get(resource), t.stepSeconds()));
+    }
+    long started = System.nanoTime();
+    try (MlpForecaster forBlend = train(usable, features, resource, minutes, true);
+        MlpForecaster model = train(usable, features, resource, minutes, false)) {
+      double trainSeconds = (System.nanoTime() - started) / 1e9;
+      System.out.printf(
+          "%n%s, %d min ahead (two models trained on %,d rows from each of %d timelines in %.1f"
+              + " s)%n",
+          resource, minutes, ROWS_PER_TIMELINE, usable.size(), trainSeconds);
+      System.out.printf(
+          "  %-18s %-34s %-22s %-22s %-30s %-30s %-22s%n",
+          "timeline",
+          "NovaCron (MLP + EWMA blend)",
+          "MLP alone",
+          "last value",
+          "moving average",
+          "EWMA",
+          "seasonal naive (1 day)");
+      if (resource == Resource.CPU && minutes == 5) {
+        measureInference(model, features.get(0));
+      }
+      int[] tally = wins.computeIfAbsent(resource + ", " + minutes + " min", k -> new int[3]);
+      for (int i = 0; i < usable.size(); i++) {
+        RowResult row =
+            printRow(usable.get(i), resource, minutes, features.get(i), forBlend, model);
+        tally[0] += row.beatsBestBaseline() ? 1 : 0;
+        tally[1] += row.modelOneMinusWape() >= 0.9 ? 1 : 0;
+        tally[2]++;
+      }
+    }
+  }
+
+  /**
+   * One model on equally many rows from every timeline, drawn with replacement (otherwise the 10 s
+   * Alibaba timeline, 36K rows, drowns the 5-minute ones, 1-4K rows): from the whole training part,
+   * or ({@code fitOnly}) from its first 80 %, leaving the rest to choose the blend weight on.
+   */
+  private static MlpForecaster train(
+      List<Trace> usable,
+      List<float[][]> features,
+      Resource resource,
+      int minutes,
+      boolean fitOnly) {
     List<float[]> trainX = new ArrayList<>();
     List<Float> trainY = new ArrayList<>();
-    for (Trace t : usable) {
+    for (int i = 0; i < usable.size(); i++) {
+      Trace t = usable.get(i);
       double[] v = t.percent().get(resource);
+      float[][] f = features.get(i);
       int h = minutes * 60 / t.stepSeconds();
-      float[][] f = featuresOf(v, t.stepSeconds());
-      features.add(f);
-      int split = (int) (v.length * TRAIN_SHARE);
+      int end = fitOnly ? validationStart(t, v) : (int) (v.length * TRAIN_SHARE);
       List<Integer> origins = new ArrayList<>();
-      for (int o = warmup(t); o + h < split; o++) {
+      for (int o = warmup(t); o + h < end; o++) {
         if (f[o] != null && !Double.isNaN(v[o + h])) {
           origins.add(o);
         }
       }
-      // the same number of rows from every timeline, drawn with replacement: otherwise the 10 s
-      // Alibaba timeline (36K rows) drowns the 5-minute ones (1-4K rows)
       Random random = new Random(7);
       for (int k = 0; k < ROWS_PER_TIMELINE; k++) {
         int o = origins.get(random.nextInt(origins.size()));
@@ -109,36 +154,28 @@ public final class EvaluateTraces {
     for (int i = 0; i < y.length; i++) {
       y[i] = trainY.get(i);
     }
-    long started = System.nanoTime();
-    try (MlpForecaster model =
-        MlpForecaster.train(
-            new MlpForecaster.TrainingSet(trainX.toArray(float[][]::new), y),
-            MlpForecaster.Plan.standard())) {
-      double trainSeconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf(
-          "%n%s, %d min ahead (model trained on %,d rows from %d timelines in %.1f s)%n",
-          resource, minutes, y.length, usable.size(), trainSeconds);
-      System.out.printf(
-          "  %-18s %-22s %-22s %-30s %-30s %-22s%n",
-          "timeline", "model", "last value", "moving average", "EWMA", "seasonal naive (1 day)");
-      if (resource == Resource.CPU && minutes == 5) {
-        measureInference(model, trainX);
-      }
-      int[] tally = wins.computeIfAbsent(resource + ", " + minutes + " min", k -> new int[3]);
-      for (int i = 0; i < usable.size(); i++) {
-        RowResult row = printRow(usable.get(i), resource, minutes, features.get(i), model);
-        tally[0] += row.beatsBestBaseline() ? 1 : 0;
-        tally[1] += row.modelOneMinusWape() >= 0.9 ? 1 : 0;
-        tally[2]++;
-      }
-    }
+    return MlpForecaster.train(
+        new MlpForecaster.TrainingSet(trainX.toArray(float[][]::new), y),
+        MlpForecaster.Plan.standard());
+  }
+
+  /** The newest 20 % of the training part: where the blend weight is chosen. */
+  private static int validationStart(Trace t, double[] v) {
+    int split = (int) (v.length * TRAIN_SHARE);
+    return warmup(t) + (int) ((split - warmup(t)) * 0.8);
   }
 
   /**
    * Forecasts per second for 10,000 VMs in one batch, beside the same model called once per VM, and
    * the size of its stored weights.
    */
-  private static void measureInference(MlpForecaster model, List<float[]> rows) {
+  private static void measureInference(MlpForecaster model, float[][] features) {
+    List<float[]> rows = new ArrayList<>();
+    for (float[] row : features) {
+      if (row != null) {
+        rows.add(row);
+      }
+    }
     float[][] batch = new float[10_000][];
     for (int i = 0; i < batch.length; i++) {
       batch[i] = rows.get(i % rows.size());
@@ -170,29 +207,18 @@ public final class EvaluateTraces {
   private record RowResult(boolean beatsBestBaseline, double modelOneMinusWape) {}
 
   private static RowResult printRow(
-      Trace trace, Resource resource, int minutes, float[][] f, MlpForecaster model) {
+      Trace trace,
+      Resource resource,
+      int minutes,
+      float[][] f,
+      MlpForecaster forBlend,
+      MlpForecaster model) {
     double[] v = trace.percent().get(resource);
     int step = trace.stepSeconds();
     int h = minutes * 60 / step;
     int split = (int) (v.length * TRAIN_SHARE);
     int trainFrom = warmup(trace);
     int trainTo = split - h;
-
-    List<float[]> rows = new ArrayList<>();
-    List<Integer> origins = new ArrayList<>();
-    for (int o = split; o + h < v.length; o++) {
-      if (f[o] != null) {
-        rows.add(f[o]);
-        origins.add(o);
-      }
-    }
-    float[] changes = model.predict(rows.toArray(float[][]::new));
-    double[] modelForecast = new double[v.length];
-    java.util.Arrays.fill(modelForecast, Double.NaN);
-    for (int i = 0; i < origins.size(); i++) {
-      int o = origins.get(i);
-      modelForecast[o] = 100 * (f[o][0] + changes[i]);
-    }
 
     Baseline last = new Baseline("last", Baselines.lastValue(v));
     List<Baseline> windows = new ArrayList<>();
@@ -210,7 +236,22 @@ public final class EvaluateTraces {
             ? new Baseline("1 day", Baselines.seasonalNaive(v, h, DAY / step))
             : null;
 
-    ForecastError modelError = errorOver(modelForecast, v, h, split);
+    // the blend weight is chosen on the newest part of the training data, with a model that did
+    // not learn from it; the model that is scored learned from the whole training part
+    int validationFrom = validationStart(trace, v);
+    double weight =
+        bestWeight(
+            mlpForecasts(forBlend, f, v.length, validationFrom, split - h),
+            ewma,
+            v,
+            h,
+            validationFrom,
+            trainTo);
+    double[] mlp = mlpForecasts(model, f, v.length, split, v.length - h);
+    double[] blended = blend(mlp, ewma.forecasts(), weight);
+
+    ForecastError blendError = errorOver(blended, v, h, split);
+    ForecastError mlpError = errorOver(mlp, v, h, split);
     ForecastError lastError = errorOver(last.forecasts(), v, h, split);
     ForecastError maError = errorOver(movingAverage.forecasts(), v, h, split);
     ForecastError ewmaError = errorOver(ewma.forecasts(), v, h, split);
@@ -225,14 +266,67 @@ public final class EvaluateTraces {
                     ? Double.POSITIVE_INFINITY
                     : seasonalError.meanAbsoluteError()));
     System.out.printf(
-        "  %-18s %-22s %-22s %-30s %-30s %-22s%n",
+        "  %-18s %-34s %-22s %-22s %-30s %-30s %-22s%n",
         trace.name(),
-        cell(modelError) + (modelError.meanAbsoluteError() < bestBaseline ? " *" : ""),
+        cell(blendError)
+            + String.format(" w=%.2f", weight)
+            + (blendError.meanAbsoluteError() < bestBaseline ? " *" : ""),
+        cell(mlpError) + (mlpError.meanAbsoluteError() < bestBaseline ? " *" : ""),
         cell(lastError),
         cell(maError) + " (" + movingAverage.name() + ")",
         cell(ewmaError) + " (" + ewma.name() + ")",
         seasonalError == null || seasonalError.count() == 0 ? "n/a" : cell(seasonalError));
-    return new RowResult(modelError.meanAbsoluteError() < bestBaseline, modelError.oneMinusWape());
+    return new RowResult(blendError.meanAbsoluteError() < bestBaseline, blendError.oneMinusWape());
+  }
+
+  /** The MLP's forecasts for the origins [from, to) (NaN elsewhere), in percent. */
+  private static double[] mlpForecasts(
+      MlpForecaster model, float[][] f, int length, int from, int to) {
+    List<float[]> rows = new ArrayList<>();
+    List<Integer> origins = new ArrayList<>();
+    for (int o = from; o < to; o++) {
+      if (f[o] != null) {
+        rows.add(f[o]);
+        origins.add(o);
+      }
+    }
+    float[] changes = model.predict(rows.toArray(float[][]::new));
+    double[] out = new double[length];
+    Arrays.fill(out, Double.NaN);
+    for (int i = 0; i < origins.size(); i++) {
+      int o = origins.get(i);
+      out[o] = 100 * (f[o][0] + changes[i]);
+    }
+    return out;
+  }
+
+  /** The MLP's share (a quarter to all) that forecasts best over the origins [from, to). */
+  private static double bestWeight(
+      double[] mlp, Baseline ewma, double[] v, int h, int from, int to) {
+    double best = 0;
+    double bestError = Double.POSITIVE_INFINITY;
+    for (double w : BLEND_WEIGHTS) {
+      ForecastError e = new ForecastError();
+      double[] blended = blend(mlp, ewma.forecasts(), w);
+      for (int o = from; o < to; o++) {
+        if (!Double.isNaN(blended[o]) && !Double.isNaN(v[o + h])) {
+          e.add(blended[o], v[o + h]);
+        }
+      }
+      if (e.count() > 0 && e.meanAbsoluteError() < bestError) {
+        bestError = e.meanAbsoluteError();
+        best = w;
+      }
+    }
+    return best;
+  }
+
+  private static double[] blend(double[] mlp, double[] baseline, double weight) {
+    double[] out = new double[mlp.length];
+    for (int o = 0; o < out.length; o++) {
+      out[o] = weight * mlp[o] + (1 - weight) * baseline[o];
+    }
+    return out;
   }
 
   /** Origins before one hour of history are skipped: the slow averages are not settled yet. */

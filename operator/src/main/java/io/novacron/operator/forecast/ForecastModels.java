@@ -19,7 +19,8 @@ public final class ForecastModels {
         c.prepareStatement(
             "INSERT INTO forecast_models (resource, horizon_seconds, trained_at, training_rows,"
                 + " validation_rows, model_mae, model_one_minus_wape, baseline, baseline_mae,"
-                + " baseline_one_minus_wape, parameters) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " baseline_one_minus_wape, model_weight, parameters)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " RETURNING version")) {
       ps.setString(1, m.resource().name());
       ps.setInt(2, (int) m.horizon().toSeconds());
@@ -31,7 +32,8 @@ public final class ForecastModels {
       ps.setString(8, m.baseline());
       ps.setDouble(9, m.baselineScore().meanAbsoluteError());
       ps.setDouble(10, m.baselineScore().oneMinusWape());
-      ps.setBytes(11, m.parameters());
+      ps.setDouble(11, m.modelWeight());
+      ps.setBytes(12, m.parameters());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return m.withVersion(rs.getLong(1));
@@ -46,7 +48,7 @@ public final class ForecastModels {
         c.prepareStatement(
             "SELECT version, trained_at, training_rows, validation_rows, model_mae,"
                 + " model_one_minus_wape, baseline, baseline_mae, baseline_one_minus_wape,"
-                + " parameters FROM forecast_models WHERE resource = ? AND horizon_seconds = ?"
+                + " model_weight, parameters FROM forecast_models WHERE resource = ? AND horizon_seconds = ?"
                 + " ORDER BY version DESC LIMIT 1")) {
       ps.setString(1, resource.name());
       ps.setInt(2, (int) horizon.toSeconds());
@@ -65,7 +67,8 @@ public final class ForecastModels {
                 new TrainedModel.Score(rs.getDouble(5), rs.getDouble(6)),
                 rs.getString(7),
                 new TrainedModel.Score(rs.getDouble(8), rs.getDouble(9)),
-                rs.getBytes(10)));
+                rs.getDouble(10),
+                rs.getBytes(11)));
       }
     }
   }

@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Keeps every running VM's features up to date as samples arrive (CPU and memory, constant memory
  * per VM) and forecasts all VMs at once: one batched forward pass per resource when the trained
- * model serves, otherwise the baseline that did best on the model's validation window (shadow
- * mode), or the last value before any model was trained.
+ * model serves (blended with the baseline that did best on its validation window, at the weight
+ * chosen there), otherwise that baseline alone (shadow mode), or the last value before any model
+ * was trained.
  */
 public final class Forecaster implements SampleSink, AutoCloseable {
   public static final String MODEL = "model";
@@ -177,10 +178,11 @@ public final class Forecaster implements SampleSink, AutoCloseable {
         out.add(null);
         continue;
       }
+      double baselinePercent = OnlineBaselines.forecast(Math.max(0, baseline), row);
       double percent =
           changes != null
-              ? 100 * (row[0] + changes[k])
-              : OnlineBaselines.forecast(Math.max(0, baseline), row);
+              ? s.trained().blend(100 * (row[0] + changes[k]), baselinePercent)
+              : baselinePercent;
       k++;
       out.add(
           s == null

@@ -25,6 +25,12 @@ public final class ModelTrainer {
   private static final int MIN_TRAINING_ROWS = 1_000;
   private static final int MIN_VALIDATION_ROWS = 100;
 
+  /**
+   * The model's shares of a served forecast tried on the validation window, the rest being the best
+   * baseline's; the best one is kept with the model.
+   */
+  private static final double[] MODEL_WEIGHTS = {0.25, 0.5, 0.75, 1};
+
   private final Duration step;
   private final Duration horizon;
   private final Duration history;
@@ -117,12 +123,10 @@ public final class ModelTrainer {
             new MlpForecaster.TrainingSet(trainX.toArray(float[][]::new), y), plan)) {
       float[][] x = checkX.toArray(float[][]::new);
       float[] changes = model.predict(x);
-      ForecastError modelError = new ForecastError();
       List<ForecastError> baselineErrors = new ArrayList<>();
       OnlineBaselines.NAMES.forEach(n -> baselineErrors.add(new ForecastError()));
       for (int i = 0; i < x.length; i++) {
         double actual = checkActual.get(i);
-        modelError.add(100 * (x[i][0] + changes[i]), actual);
         for (int b = 0; b < baselineErrors.size(); b++) {
           baselineErrors.get(b).add(OnlineBaselines.forecast(b, x[i]), actual);
         }
@@ -132,6 +136,20 @@ public final class ModelTrainer {
         if (baselineErrors.get(b).meanAbsoluteError()
             < baselineErrors.get(best).meanAbsoluteError()) {
           best = b;
+        }
+      }
+      ForecastError modelError = null;
+      double modelWeight = 1;
+      for (double weight : MODEL_WEIGHTS) {
+        ForecastError e = new ForecastError();
+        for (int i = 0; i < x.length; i++) {
+          double modelPercent = 100 * (x[i][0] + changes[i]);
+          double baselinePercent = OnlineBaselines.forecast(best, x[i]);
+          e.add(weight * modelPercent + (1 - weight) * baselinePercent, checkActual.get(i));
+        }
+        if (modelError == null || e.meanAbsoluteError() < modelError.meanAbsoluteError()) {
+          modelError = e;
+          modelWeight = weight;
         }
       }
       return Optional.of(
@@ -145,6 +163,7 @@ public final class ModelTrainer {
               TrainedModel.Score.of(modelError),
               OnlineBaselines.NAMES.get(best),
               TrainedModel.Score.of(baselineErrors.get(best)),
+              modelWeight,
               model.parameters()));
     }
   }

@@ -5,7 +5,9 @@ import java.time.Instant;
 
 /**
  * A trained model and how it did against the best online baseline on the most recent validation
- * window; it serves only while it beats that baseline.
+ * window; it serves only while it beats that baseline. When it serves, its forecast is blended with
+ * that baseline's: {@code modelWeight} of the model's, the rest the baseline's ({@code model} is
+ * the blend's score). Two forecasters whose errors differ beat either alone more often than not.
  */
 public record TrainedModel(
     long version,
@@ -17,6 +19,7 @@ public record TrainedModel(
     Score model,
     String baseline,
     Score baselineScore,
+    double modelWeight,
     byte[] parameters) {
 
   /** Errors on the validation window: MAE in percentage points and 1 − WAPE. */
@@ -24,6 +27,11 @@ public record TrainedModel(
     static Score of(ForecastError e) {
       return new Score(e.meanAbsoluteError(), e.oneMinusWape());
     }
+  }
+
+  /** The served forecast, in percent, from the model's and the baseline's. */
+  public double blend(double modelPercent, double baselinePercent) {
+    return modelWeight * modelPercent + (1 - modelWeight) * baselinePercent;
   }
 
   public boolean modelServes() {
@@ -41,6 +49,7 @@ public record TrainedModel(
         model,
         baseline,
         baselineScore,
+        modelWeight,
         parameters);
   }
 }

@@ -149,6 +149,7 @@ class ForecastIT {
         assertThat(reloaded.parameters()).isEqualTo(cpu.parameters());
         assertThat(reloaded.baseline()).isEqualTo(cpu.baseline());
         assertThat(reloaded.model()).isEqualTo(cpu.model());
+        assertThat(reloaded.modelWeight()).isEqualTo(cpu.modelWeight()).isBetween(0.25, 1.0);
         forecaster.serve(reloaded);
         forecaster.serve(ForecastModels.newest(c, Resource.MEMORY, HORIZON).orElseThrow());
       }

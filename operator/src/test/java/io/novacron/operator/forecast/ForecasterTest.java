@@ -1,13 +1,16 @@
 package io.novacron.operator.forecast;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.novacron.operator.metrics.RunningVms.RunningVm;
 import io.novacron.operator.metrics.VmSample;
+import io.novacron.operator.testing.RandomModels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +76,7 @@ class ForecasterTest {
               new TrainedModel.Score(4.0, 0.9),
               "EWMA 10 min",
               new TrainedModel.Score(3.0, 0.92),
+              1,
               new byte[] {1})); // never loaded: it does not serve
       Forecaster.Prediction cpu = forecaster.forecastAll().get(0).cpu();
       assertThat(cpu.predictor()).isEqualTo("EWMA 10 min");
@@ -80,6 +84,41 @@ class ForecasterTest {
       assertThat(cpu.expectedErrorPercent()).isEqualTo(3.0);
       // the 10-minute mean after 5 minutes at 80 following an hour at 20: between the two
       assertThat(cpu.percent()).isBetween(50.0, 80.0);
+    }
+  }
+
+  @Test
+  void aServingModelIsBlendedWithItsBaselineAtTheWeightChosenInValidation() {
+    byte[] weights = RandomModels.weights(new Random(3), 512, 64);
+    double alone = cpuForecast(model(weights, 1.0, 1.0));
+    double baseline = cpuForecast(model(weights, 9.0, 1.0)); // loses: its baseline serves
+    double half = cpuForecast(model(weights, 1.0, 0.5));
+    assertThat(alone).isNotCloseTo(baseline, within(0.01));
+    assertThat(half).isCloseTo((alone + baseline) / 2, within(1e-9));
+  }
+
+  private static TrainedModel model(byte[] weights, double modelError, double modelWeight) {
+    return new TrainedModel(
+        1,
+        Resource.CPU,
+        Duration.ofMinutes(5),
+        T0,
+        5000,
+        1000,
+        new TrainedModel.Score(modelError, 0.9),
+        "EWMA 10 min",
+        new TrainedModel.Score(2.0, 0.92),
+        modelWeight,
+        weights);
+  }
+
+  private static double cpuForecast(TrainedModel trained) {
+    try (Forecaster forecaster = new Forecaster(Duration.ofSeconds(10), Duration.ofMinutes(5))) {
+      for (int i = 0; i < 420; i++) {
+        forecaster.accept(VM, sample(T0.plusSeconds(10L * i), i % 2 == 0 ? 25 : 35));
+      }
+      forecaster.serve(trained);
+      return forecaster.forecastAll().get(0).cpu().percent();
     }
   }
 }
