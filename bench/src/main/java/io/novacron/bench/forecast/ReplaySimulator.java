@@ -1,6 +1,8 @@
 package io.novacron.bench.forecast;
 
+import io.novacron.operator.forecast.Baselines;
 import io.novacron.operator.forecast.DjlSetup;
+import io.novacron.operator.forecast.ForecastError;
 import io.novacron.operator.forecast.MlpForecaster;
 import io.novacron.operator.forecast.Resource;
 import io.novacron.operator.placement.HostView;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -20,11 +23,12 @@ import java.util.stream.Stream;
 /**
  * Replays the shared traces onto a simulated pool and compares three policies over the same replay:
  * no rebalancing; reactive (moves planned from current usage every step, like the descheduler's
- * LowNodeUtilization); and NovaCron's (moves planned from the model's forecasts). Both moving
- * policies use the same planner, threshold and move limit and their moves take effect within the
- * step. Every CPU series is taken at a 5-minute step; each VM replays one series from the
- * evaluation part (after the 70 % cut), scaled and phase-shifted, with noise; the model is trained
- * on the training part only. Args: [vms=10000] [hosts=1000] [steps=288].
+ * LowNodeUtilization); and NovaCron's (moves planned from forecasts: the model's blended with an
+ * EWMA's, as the operator serves them). Both moving policies use the same planner, threshold and
+ * move limit and their moves take effect within the step. Every CPU series is taken at a 5-minute
+ * step; each VM replays one series from the evaluation part (after the 70 % cut), scaled and
+ * phase-shifted, with noise; the model is trained on the training part only. Args: [vms=10000]
+ * [hosts=1000] [steps=288].
  */
 public final class ReplaySimulator {
   private static final int STEP_SECONDS = 300;
@@ -33,6 +37,7 @@ public final class ReplaySimulator {
   private static final int HOST_CPUS = 14;
   private static final int MOVES_PER_STEP = 5;
   private static final int THRESHOLD = 3;
+  private static final int WARMUP = 12; // an hour of 5-minute steps: the slow averages settle
 
   public static void main(String[] args) throws IOException {
     int vms = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -80,8 +85,15 @@ public final class ReplaySimulator {
     System.out.printf(
         "Mean demand %.0f %% of the pool's CPUs%n", 100 * demand / ((double) hosts * HOST_CPUS));
     long started = System.nanoTime();
-    try (MlpForecaster model = train(series)) {
-      double[][] forecasts = forecastAll(model, usage, vms, steps);
+    double alpha = bestEwmaAlpha(series);
+    try (MlpForecaster forBlend = train(series, true);
+        MlpForecaster model = train(series, false)) {
+      double weight = bestWeight(forBlend, series, alpha);
+      System.out.printf(
+          "Forecasts: %.2f of the model's, the rest an EWMA's (time constant %.0f min), the share"
+              + " chosen on the newest 20 %% of the training part%n",
+          weight, -STEP_SECONDS / Math.log(1 - alpha) / 60);
+      double[][] forecasts = forecastAll(model, usage, vms, steps, alpha, weight);
       System.out.printf(
           "Replay: %,d VMs (2 vCPUs) on %,d hosts (%d CPUs), %d steps of 5 minutes from %d trace"
               + " timelines; model trained and run in %.1f s%n",
@@ -182,14 +194,17 @@ public final class ReplaySimulator {
     return out;
   }
 
-  /** The model of the evaluation, 5 minutes ahead, on every series' training part. */
-  private static MlpForecaster train(List<double[]> series) {
+  /**
+   * The model of the evaluation, 5 minutes ahead, on every series' training part, or ({@code
+   * fitOnly}) on its first 80 %, leaving the rest to choose the blend weight on.
+   */
+  private static MlpForecaster train(List<double[]> series, boolean fitOnly) {
     List<float[]> x = new ArrayList<>();
     List<Float> y = new ArrayList<>();
     for (double[] s : series) {
       float[][] f = EvaluateTraces.featuresOf(s, STEP_SECONDS);
-      int split = (int) (s.length * TRAIN_SHARE);
-      for (int t = 12; t + 1 < split; t++) {
+      int end = fitOnly ? validationStart(s) : (int) (s.length * TRAIN_SHARE);
+      for (int t = WARMUP; t + 1 < end; t++) {
         x.add(f[t]);
         y.add((float) ((s[t + 1] - s[t]) / 100));
       }
@@ -203,12 +218,65 @@ public final class ReplaySimulator {
         MlpForecaster.Plan.standard());
   }
 
+  private static int validationStart(double[] s) {
+    return WARMUP + (int) (((int) (s.length * TRAIN_SHARE) - WARMUP) * 0.8);
+  }
+
+  /** The EWMA time constant (1 to 60 minutes) that forecasts the training parts best. */
+  private static double bestEwmaAlpha(List<double[]> series) {
+    double best = 0;
+    double bestError = Double.POSITIVE_INFINITY;
+    for (int minutes : new int[] {5, 15, 30, 60}) {
+      double alpha = 1 - Math.exp(-(double) STEP_SECONDS / (minutes * 60));
+      ForecastError e = new ForecastError();
+      for (double[] s : series) {
+        double[] ewma = Baselines.ewma(s, alpha);
+        for (int t = WARMUP; t + 1 < (int) (s.length * TRAIN_SHARE); t++) {
+          e.add(ewma[t], s[t + 1]);
+        }
+      }
+      if (e.meanAbsoluteError() < bestError) {
+        bestError = e.meanAbsoluteError();
+        best = alpha;
+      }
+    }
+    return best;
+  }
+
+  /** The model's share (as the operator's trainer tries them) that forecasts best on validation. */
+  private static double bestWeight(MlpForecaster model, List<double[]> series, double alpha) {
+    double best = 1;
+    double bestError = Double.POSITIVE_INFINITY;
+    for (double weight : new double[] {0.25, 0.5, 0.75, 1}) {
+      ForecastError e = new ForecastError();
+      for (double[] s : series) {
+        float[][] f = EvaluateTraces.featuresOf(s, STEP_SECONDS);
+        double[] ewma = Baselines.ewma(s, alpha);
+        int from = validationStart(s);
+        int to = (int) (s.length * TRAIN_SHARE) - 1;
+        float[] change = model.predict(Arrays.copyOfRange(f, from, to));
+        for (int t = from; t < to; t++) {
+          double mlp = s[t] + 100 * change[t - from];
+          e.add(weight * mlp + (1 - weight) * ewma[t], s[t + 1]);
+        }
+      }
+      if (e.meanAbsoluteError() < bestError) {
+        bestError = e.meanAbsoluteError();
+        best = weight;
+      }
+    }
+    return best;
+  }
+
   /** Each VM's forecast of step t+1 made at step t (features from its own replayed usage). */
-  private static double[][] forecastAll(MlpForecaster model, double[][] usage, int vms, int steps) {
+  private static double[][] forecastAll(
+      MlpForecaster model, double[][] usage, int vms, int steps, double alpha, double weight) {
     double[][] out = new double[vms][steps];
     float[][][] features = new float[vms][][];
+    double[][] ewma = new double[vms][];
     for (int v = 0; v < vms; v++) {
       features[v] = EvaluateTraces.featuresOf(usage[v], STEP_SECONDS);
+      ewma[v] = Baselines.ewma(usage[v], alpha);
     }
     for (int t = 0; t < steps; t++) {
       float[][] batch = new float[vms][];
@@ -217,7 +285,9 @@ public final class ReplaySimulator {
       }
       float[] change = model.predict(batch);
       for (int v = 0; v < vms; v++) {
-        out[v][t] = Math.max(0, Math.min(100, usage[v][t] + 100 * change[v]));
+        double mlp = usage[v][t] + 100 * change[v];
+        double blended = weight * mlp + (1 - weight) * ewma[v][t];
+        out[v][t] = Math.max(0, Math.min(100, blended));
       }
     }
     return out;
