@@ -6,8 +6,8 @@ import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.operator.forecast.Forecaster.VmForecast;
 import io.novacron.operator.kube.ConditionWriter;
-import io.novacron.operator.kube.ConflictRetry;
 import io.novacron.operator.kube.EventRecorder;
+import io.novacron.operator.kube.VmStatusEdit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,23 +64,16 @@ public final class ForecastPublisher {
       }
       try {
         VirtualMachine written =
-            ConflictRetry.edit(
-                () ->
-                    client
-                        .resources(VirtualMachine.class)
-                        .inNamespace(f.vm().namespace())
-                        .withName(f.vm().name())
-                        .editStatus(
-                            current -> {
-                              if (current.getStatus() == null) {
-                                current.setStatus(new VirtualMachineStatus());
-                              }
-                              current.getStatus().forecast = status(f, now);
-                              if (anomalyChanged) {
-                                setAnomalous(current, f.anomaly());
-                              }
-                              return current;
-                            }));
+            VmStatusEdit.apply(
+                client,
+                f.vm().namespace(),
+                f.vm().name(),
+                current -> {
+                  current.getStatus().forecast = status(f, now);
+                  if (anomalyChanged) {
+                    setAnomalous(current, f.anomaly());
+                  }
+                });
         if (anomalyChanged) {
           if (anomalous) {
             events.warning(written, ANOMALOUS, f.anomaly());

@@ -2,9 +2,8 @@ package io.novacron.operator.metrics;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
-import io.novacron.operator.kube.ConflictRetry;
+import io.novacron.operator.kube.VmStatusEdit;
 import io.novacron.operator.metrics.RunningVms.RunningVm;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -42,20 +41,8 @@ public final class UsagePublisher implements SampleSink {
       return;
     }
     try {
-      ConflictRetry.edit(
-          () ->
-              client
-                  .resources(VirtualMachine.class)
-                  .inNamespace(vm.namespace())
-                  .withName(vm.name())
-                  .editStatus(
-                      current -> {
-                        if (current.getStatus() == null) {
-                          current.setStatus(new VirtualMachineStatus());
-                        }
-                        current.getStatus().usage = usage(sample);
-                        return current;
-                      }));
+      VmStatusEdit.apply(
+          client, vm.namespace(), vm.name(), current -> current.getStatus().usage = usage(sample));
       lastWritten.put(sample.vmUid(), sample);
     } catch (KubernetesClientException e) {
       log.warn("Could not write usage of {}/{}: {}", vm.namespace(), vm.name(), e.getMessage());

@@ -10,7 +10,7 @@ import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.nodepool.NodePoolStatus.MoveRecommendation;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
-import io.novacron.operator.kube.ConflictRetry;
+import io.novacron.operator.kube.VmStatusEdit;
 import io.novacron.operator.placement.HostView;
 import io.novacron.operator.placement.PlacementPlanner;
 import io.novacron.operator.placement.RebalancePlanner;
@@ -193,18 +193,12 @@ final class PoolRebalancer {
         continue;
       }
       try {
-        ConflictRetry.edit(
-            () ->
-                client
-                    .resources(VirtualMachine.class)
-                    .inNamespace(vm.getMetadata().getNamespace())
-                    .withName(vm.getMetadata().getName())
-                    .editStatus(
-                        v -> {
-                          v.getStatus().recommendation =
-                              move == null ? null : recommendation(move, now);
-                          return v;
-                        }));
+        VmStatusEdit.apply(
+            client,
+            vm.getMetadata().getNamespace(),
+            vm.getMetadata().getName(),
+            fresh ->
+                fresh.getStatus().recommendation = move == null ? null : recommendation(move, now));
       } catch (KubernetesClientException e) {
         log.warn(
             "Could not write the recommendation of {}/{}: {}",
