@@ -7,6 +7,7 @@ import io.novacron.operator.forecast.FeatureState;
 import io.novacron.operator.forecast.ForecastError;
 import io.novacron.operator.forecast.MlpForecaster;
 import io.novacron.operator.forecast.Resource;
+import io.novacron.operator.forecast.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,6 @@ public final class EvaluateTraces {
   private static final int DAY = 86_400;
   private static final int[] WINDOW_MINUTES = {1, 5, 15, 30, 60};
   private static final int ROWS_PER_TIMELINE = 12_000;
-  private static final double[] BLEND_WEIGHTS = {0.25, 0.5, 0.75, 1}; // as ModelTrainer
 
   public static void main(String[] args) throws IOException {
     Path repo = Path.of("").toAbsolutePath();
@@ -305,7 +305,7 @@ public final class EvaluateTraces {
       double[] mlp, Baseline ewma, double[] v, int h, int from, int to) {
     double best = 0;
     double bestError = Double.POSITIVE_INFINITY;
-    for (double w : BLEND_WEIGHTS) {
+    for (double w : TrainedModel.MODEL_WEIGHTS) {
       ForecastError e = new ForecastError();
       double[] blended = blend(mlp, ewma.forecasts(), w);
       for (int o = from; o < to; o++) {
@@ -324,7 +324,7 @@ public final class EvaluateTraces {
   private static double[] blend(double[] mlp, double[] baseline, double weight) {
     double[] out = new double[mlp.length];
     for (int o = 0; o < out.length; o++) {
-      out[o] = weight * mlp[o] + (1 - weight) * baseline[o];
+      out[o] = TrainedModel.blend(weight, mlp[o], baseline[o]);
     }
     return out;
   }

@@ -5,6 +5,7 @@ import io.novacron.operator.forecast.DjlSetup;
 import io.novacron.operator.forecast.ForecastError;
 import io.novacron.operator.forecast.MlpForecaster;
 import io.novacron.operator.forecast.Resource;
+import io.novacron.operator.forecast.TrainedModel;
 import io.novacron.operator.placement.HostView;
 import io.novacron.operator.placement.PlacementPlanner;
 import io.novacron.operator.placement.RebalancePlanner;
@@ -247,7 +248,7 @@ public final class ReplaySimulator {
   private static double bestWeight(MlpForecaster model, List<double[]> series, double alpha) {
     double best = 1;
     double bestError = Double.POSITIVE_INFINITY;
-    for (double weight : new double[] {0.25, 0.5, 0.75, 1}) {
+    for (double weight : TrainedModel.MODEL_WEIGHTS) {
       ForecastError e = new ForecastError();
       for (double[] s : series) {
         float[][] f = EvaluateTraces.featuresOf(s, STEP_SECONDS);
@@ -257,7 +258,7 @@ public final class ReplaySimulator {
         float[] change = model.predict(Arrays.copyOfRange(f, from, to));
         for (int t = from; t < to; t++) {
           double mlp = s[t] + 100 * change[t - from];
-          e.add(weight * mlp + (1 - weight) * ewma[t], s[t + 1]);
+          e.add(TrainedModel.blend(weight, mlp, ewma[t]), s[t + 1]);
         }
       }
       if (e.meanAbsoluteError() < bestError) {
@@ -286,7 +287,7 @@ public final class ReplaySimulator {
       float[] change = model.predict(batch);
       for (int v = 0; v < vms; v++) {
         double mlp = usage[v][t] + 100 * change[v];
-        double blended = weight * mlp + (1 - weight) * ewma[v][t];
+        double blended = TrainedModel.blend(weight, mlp, ewma[v][t]);
         out[v][t] = Math.max(0, Math.min(100, blended));
       }
     }

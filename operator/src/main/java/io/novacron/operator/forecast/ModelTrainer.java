@@ -25,12 +25,6 @@ public final class ModelTrainer {
   private static final int MIN_TRAINING_ROWS = 1_000;
   private static final int MIN_VALIDATION_ROWS = 100;
 
-  /**
-   * The model's shares of a served forecast tried on the validation window, the rest being the best
-   * baseline's; the best one is kept with the model.
-   */
-  private static final double[] MODEL_WEIGHTS = {0.25, 0.5, 0.75, 1};
-
   private final Duration step;
   private final Duration horizon;
   private final Duration history;
@@ -140,12 +134,12 @@ public final class ModelTrainer {
       }
       ForecastError modelError = null;
       double modelWeight = 1;
-      for (double weight : MODEL_WEIGHTS) {
+      for (double weight : TrainedModel.MODEL_WEIGHTS) {
         ForecastError e = new ForecastError();
         for (int i = 0; i < x.length; i++) {
           double modelPercent = 100 * (x[i][0] + changes[i]);
           double baselinePercent = OnlineBaselines.forecast(best, x[i]);
-          e.add(weight * modelPercent + (1 - weight) * baselinePercent, checkActual.get(i));
+          e.add(TrainedModel.blend(weight, modelPercent, baselinePercent), checkActual.get(i));
         }
         if (modelError == null || e.meanAbsoluteError() < modelError.meanAbsoluteError()) {
           modelError = e;

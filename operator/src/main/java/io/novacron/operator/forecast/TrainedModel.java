@@ -2,6 +2,7 @@ package io.novacron.operator.forecast;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A trained model and how it did against the best online baseline on the most recent validation
@@ -29,9 +30,22 @@ public record TrainedModel(
     }
   }
 
+  /**
+   * The model's shares of a served forecast tried on the validation window, the rest being the best
+   * baseline's; the best one is kept with the model.
+   */
+  public static final List<Double> MODEL_WEIGHTS = List.of(0.25, 0.5, 0.75, 1.0);
+
+  /**
+   * A served forecast from the model's and the baseline's, the model's share being {@code weight}.
+   */
+  public static double blend(double weight, double modelPercent, double baselinePercent) {
+    return weight * modelPercent + (1 - weight) * baselinePercent;
+  }
+
   /** The served forecast, in percent, from the model's and the baseline's. */
   public double blend(double modelPercent, double baselinePercent) {
-    return modelWeight * modelPercent + (1 - modelWeight) * baselinePercent;
+    return blend(modelWeight, modelPercent, baselinePercent);
   }
 
   public boolean modelServes() {
