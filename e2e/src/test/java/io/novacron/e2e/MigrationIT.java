@@ -15,6 +15,7 @@ import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.nodepool.NodePoolSpec;
 import io.novacron.crds.nodepool.RebalancingSpec;
 import io.novacron.crds.vm.DiskSpec;
+import io.novacron.crds.vm.PlacementSpec;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.operator.placement.RebalancePlanner;
@@ -502,11 +503,7 @@ class MigrationIT {
     assertThat(advised.getStatus().host).as("Manual only recommends").isEqualTo("host1");
     assertThat(client.resources(Migration.class).inNamespace(NS).list().getItems()).isEmpty();
 
-    editPool(
-        p -> {
-          p.getSpec().rebalancing.automation = RebalancingSpec.Automation.Full;
-          return p;
-        });
+    setAutomation(RebalancingSpec.Automation.Full);
     Migration automatic =
         await()
             .atMost(MOVE)
@@ -526,7 +523,73 @@ class MigrationIT {
     assertThat(client.resources(Migration.class).inNamespace(NS).list().getItems()).hasSize(1);
   }
 
+  @Test
+  @Order(12)
+  void partialAutomationPlacesANewVmByForecastLoadWhereAllocationAloneWouldNot() {
+    // host1 holds one burning guest, host2 two idle ones: by allocation host1 has more room, by
+    // forecast load host2 is the quieter host
+    setAutomation(RebalancingSpec.Automation.Manual);
+    create(pinned(burning(vm("burn-1", "mig")), "host1"));
+    create(pinned(vm("calm-1", "mig"), "host2"));
+    create(pinned(vm("calm-2", "mig"), "host2"));
+    awaitVm("burn-1", v -> forecastCpu(v) > 60);
+    awaitVm("calm-1", v -> forecastCpu(v) < 30);
+    awaitVm("calm-2", v -> forecastCpu(v) < 30);
+
+    assertThat(placedHost("by-allocation"))
+        .as("Manual places by allocation: host1 has the most room")
+        .isEqualTo("host1");
+    deleteVm("by-allocation");
+
+    setAutomation(RebalancingSpec.Automation.Partial);
+    assertThat(placedHost("by-forecast"))
+        .as("Partial places on the host with the lowest forecast CPU load")
+        .isEqualTo("host2");
+    assertThat(client.resources(Migration.class).inNamespace(NS).list().getItems())
+        .as("Partial never migrates")
+        .isEmpty();
+  }
+
   // ---- helpers ----
+
+  static void setAutomation(RebalancingSpec.Automation automation) {
+    editPool(
+        p -> {
+          p.getSpec().rebalancing.automation = automation;
+          return p;
+        });
+  }
+
+  static VirtualMachine pinned(VirtualMachine vm, String host) {
+    vm.getSpec().memory = new Quantity("96Mi");
+    vm.getSpec().placement = new PlacementSpec();
+    vm.getSpec().placement.pinnedHost = host;
+    return vm;
+  }
+
+  /** The first forecast CPU %, or NaN before the VM has a forecast. */
+  static double forecastCpu(VirtualMachine vm) {
+    var f = vm.getStatus().forecast;
+    return f == null || f.cpuPercent.isEmpty() ? Double.NaN : f.cpuPercent.get(0);
+  }
+
+  /** Creates a small idle VM without a host preference and returns the host it runs on. */
+  static String placedHost(String name) {
+    VirtualMachine v = vm(name, "mig");
+    v.getSpec().memory = new Quantity("96Mi");
+    create(v);
+    return awaitPhase(name, VirtualMachineStatus.Phase.Running).getStatus().host;
+  }
+
+  static void deleteVm(String name) {
+    client.resources(VirtualMachine.class).inNamespace(NS).withName(name).delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client.resources(VirtualMachine.class).inNamespace(NS).withName(name).get()
+                    == null);
+  }
 
   static void setStorage(NodePoolSpec.Storage storage) {
     editPool(
