@@ -1,6 +1,7 @@
 package io.novacron.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -71,6 +72,14 @@ class OperatorForecastIT {
     assertThat(forecast.cpuPercent)
         .singleElement()
         .satisfies(p -> assertThat(p).isBetween(0.0, 100.0));
+    double cpu = forecast.cpuPercent.get(0);
+    // the 80 % interval from the model's validation errors (10th percentile -2, 90th +3)
+    assertThat(forecast.cpuPercentP10)
+        .singleElement()
+        .satisfies(p -> assertThat(p).isCloseTo(Math.max(0, cpu - 2), within(0.11)));
+    assertThat(forecast.cpuPercentP90)
+        .singleElement()
+        .satisfies(p -> assertThat(p).isCloseTo(Math.min(100, cpu + 3), within(0.11)));
     assertThat(Instant.parse(forecast.generatedAt)).isAfter(Instant.now().minusSeconds(60));
     // the pool's host carries its VMs' forecast
     HostStatus host =
@@ -155,7 +164,7 @@ class OperatorForecastIT {
                   Instant.now(),
                   10_000,
                   2_000,
-                  new TrainedModel.Score(1.5, 0.95),
+                  new TrainedModel.Score(1.5, 0.95, -2.0, 3.0),
                   "EWMA 10 min",
                   new TrainedModel.Score(2.5, 0.92),
                   1,

@@ -6,6 +6,7 @@ import io.novacron.operator.forecast.DjlSetup;
 import io.novacron.operator.forecast.FeatureState;
 import io.novacron.operator.forecast.ForecastError;
 import io.novacron.operator.forecast.MlpForecaster;
+import io.novacron.operator.forecast.Residuals;
 import io.novacron.operator.forecast.Resource;
 import io.novacron.operator.forecast.TrainedModel;
 import java.io.IOException;
@@ -108,13 +109,18 @@ public final class EvaluateTraces {
         measureInference(model, features.get(0));
       }
       int[] tally = wins.computeIfAbsent(resource + ", " + minutes + " min", k -> new int[3]);
+      List<String> coverage = new ArrayList<>();
       for (int i = 0; i < usable.size(); i++) {
         RowResult row =
             printRow(usable.get(i), resource, minutes, features.get(i), forBlend, model);
         tally[0] += row.beatsBestBaseline() ? 1 : 0;
         tally[1] += row.modelOneMinusWape() >= 0.9 ? 1 : 0;
         tally[2]++;
+        coverage.add(String.format("%.0f %%", 100 * row.intervalCoverage()));
       }
+      System.out.println(
+          "  80 % interval (validation error quantiles) holds the actual value: "
+              + String.join(", ", coverage));
     }
   }
 
@@ -204,7 +210,8 @@ public final class EvaluateTraces {
         model.parameters().length);
   }
 
-  private record RowResult(boolean beatsBestBaseline, double modelOneMinusWape) {}
+  private record RowResult(
+      boolean beatsBestBaseline, double modelOneMinusWape, double intervalCoverage) {}
 
   private static RowResult printRow(
       Trace trace,
@@ -249,6 +256,18 @@ public final class EvaluateTraces {
             trainTo);
     double[] mlp = mlpForecasts(model, f, v.length, split, v.length - h);
     double[] blended = blend(mlp, ewma.forecasts(), weight);
+    double coverage =
+        intervalCoverage(
+            blend(
+                mlpForecasts(forBlend, f, v.length, validationFrom, split - h),
+                ewma.forecasts(),
+                weight),
+            blended,
+            v,
+            h,
+            validationFrom,
+            trainTo,
+            split);
 
     ForecastError blendError = errorOver(blended, v, h, split);
     ForecastError mlpError = errorOver(mlp, v, h, split);
@@ -276,7 +295,41 @@ public final class EvaluateTraces {
         cell(maError) + " (" + movingAverage.name() + ")",
         cell(ewmaError) + " (" + ewma.name() + ")",
         seasonalError == null || seasonalError.count() == 0 ? "n/a" : cell(seasonalError));
-    return new RowResult(blendError.meanAbsoluteError() < bestBaseline, blendError.oneMinusWape());
+    return new RowResult(
+        blendError.meanAbsoluteError() < bestBaseline, blendError.oneMinusWape(), coverage);
+  }
+
+  /**
+   * The share of evaluated actual values inside the 80 % interval the operator serves: the forecast
+   * plus the 10th and 90th percentiles of the errors on the validation origins [from, to)
+   * (forecasts of the model that did not learn from them), checked from {@code split} on.
+   */
+  private static double intervalCoverage(
+      double[] validationForecasts,
+      double[] forecasts,
+      double[] v,
+      int h,
+      int from,
+      int to,
+      int split) {
+    Residuals residuals = new Residuals();
+    for (int o = from; o < to; o++) {
+      if (!Double.isNaN(validationForecasts[o]) && !Double.isNaN(v[o + h])) {
+        residuals.add(validationForecasts[o], v[o + h]);
+      }
+    }
+    double p10 = residuals.quantile(Residuals.LOW_QUANTILE);
+    double p90 = residuals.quantile(Residuals.HIGH_QUANTILE);
+    int inside = 0;
+    int count = 0;
+    for (int o = split; o + h < v.length; o++) {
+      if (!Double.isNaN(forecasts[o]) && !Double.isNaN(v[o + h])) {
+        double[] interval = Residuals.interval(forecasts[o], p10, p90);
+        count++;
+        inside += v[o + h] >= interval[0] && v[o + h] <= interval[1] ? 1 : 0;
+      }
+    }
+    return (double) inside / count;
   }
 
   /** The MLP's forecasts for the origins [from, to) (NaN elsewhere), in percent. */

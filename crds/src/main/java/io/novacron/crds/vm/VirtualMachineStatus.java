@@ -102,7 +102,25 @@ public class VirtualMachineStatus {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Forecast {
     public List<Double> cpuPercent = new ArrayList<>();
+
+    @JsonPropertyDescription(
+        "Lower end of an 80 % interval around each cpuPercent: the forecast plus the 10th"
+            + " percentile of the predictor's errors (actual minus forecast) on its validation"
+            + " window. Empty until a model has been trained.")
+    public List<Double> cpuPercentP10 = new ArrayList<>();
+
+    @JsonPropertyDescription(
+        "Upper end of that interval: the forecast plus the errors' 90th percentile.")
+    public List<Double> cpuPercentP90 = new ArrayList<>();
+
     public List<Long> memoryBytes = new ArrayList<>();
+
+    @JsonPropertyDescription("As cpuPercentP10, for memoryBytes.")
+    public List<Long> memoryBytesP10 = new ArrayList<>();
+
+    @JsonPropertyDescription("As cpuPercentP90, for memoryBytes.")
+    public List<Long> memoryBytesP90 = new ArrayList<>();
+
     public Long horizonSeconds;
     public Long stepSeconds;
 

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -19,8 +20,9 @@ public final class ForecastModels {
         c.prepareStatement(
             "INSERT INTO forecast_models (resource, horizon_seconds, trained_at, training_rows,"
                 + " validation_rows, model_mae, model_one_minus_wape, baseline, baseline_mae,"
-                + " baseline_one_minus_wape, model_weight, parameters)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " baseline_one_minus_wape, model_weight, parameters, model_residual_p10,"
+                + " model_residual_p90, baseline_residual_p10, baseline_residual_p90)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " RETURNING version")) {
       ps.setString(1, m.resource().name());
       ps.setInt(2, (int) m.horizon().toSeconds());
@@ -34,6 +36,10 @@ public final class ForecastModels {
       ps.setDouble(10, m.baselineScore().oneMinusWape());
       ps.setDouble(11, m.modelWeight());
       ps.setBytes(12, m.parameters());
+      ps.setObject(13, m.model().residualP10(), Types.DOUBLE);
+      ps.setObject(14, m.model().residualP90(), Types.DOUBLE);
+      ps.setObject(15, m.baselineScore().residualP10(), Types.DOUBLE);
+      ps.setObject(16, m.baselineScore().residualP90(), Types.DOUBLE);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return m.withVersion(rs.getLong(1));
@@ -48,7 +54,9 @@ public final class ForecastModels {
         c.prepareStatement(
             "SELECT version, trained_at, training_rows, validation_rows, model_mae,"
                 + " model_one_minus_wape, baseline, baseline_mae, baseline_one_minus_wape,"
-                + " model_weight, parameters FROM forecast_models WHERE resource = ? AND horizon_seconds = ?"
+                + " model_weight, parameters, model_residual_p10, model_residual_p90,"
+                + " baseline_residual_p10, baseline_residual_p90"
+                + " FROM forecast_models WHERE resource = ? AND horizon_seconds = ?"
                 + " ORDER BY version DESC LIMIT 1")) {
       ps.setString(1, resource.name());
       ps.setInt(2, (int) horizon.toSeconds());
@@ -64,9 +72,17 @@ public final class ForecastModels {
                 rs.getObject(2, OffsetDateTime.class).toInstant(),
                 rs.getInt(3),
                 rs.getInt(4),
-                new TrainedModel.Score(rs.getDouble(5), rs.getDouble(6)),
+                new TrainedModel.Score(
+                    rs.getDouble(5),
+                    rs.getDouble(6),
+                    rs.getObject(12, Double.class),
+                    rs.getObject(13, Double.class)),
                 rs.getString(7),
-                new TrainedModel.Score(rs.getDouble(8), rs.getDouble(9)),
+                new TrainedModel.Score(
+                    rs.getDouble(8),
+                    rs.getDouble(9),
+                    rs.getObject(14, Double.class),
+                    rs.getObject(15, Double.class)),
                 rs.getDouble(10),
                 rs.getBytes(11)));
       }

@@ -113,8 +113,16 @@ public final class ForecastPublisher {
   static VirtualMachineStatus.Forecast status(VmForecast f, Instant now) {
     VirtualMachineStatus.Forecast out = new VirtualMachineStatus.Forecast();
     out.cpuPercent.add(round(f.cpu().percent()));
+    if (f.cpu().lowPercent() != null) {
+      out.cpuPercentP10.add(round(f.cpu().lowPercent()));
+      out.cpuPercentP90.add(round(f.cpu().highPercent()));
+    }
     if (f.memory() != null && f.memoryAvailable() != null) {
-      out.memoryBytes.add(Math.round(f.memory().percent() / 100 * f.memoryAvailable()));
+      out.memoryBytes.add(bytes(f.memory().percent(), f.memoryAvailable()));
+      if (f.memory().lowPercent() != null) {
+        out.memoryBytesP10.add(bytes(f.memory().lowPercent(), f.memoryAvailable()));
+        out.memoryBytesP90.add(bytes(f.memory().highPercent(), f.memoryAvailable()));
+      }
     }
     out.horizonSeconds = f.horizon().toSeconds();
     out.stepSeconds = f.horizon().toSeconds();
@@ -123,6 +131,10 @@ public final class ForecastPublisher {
     out.cpuErrorPercent = f.cpu().expectedErrorPercent();
     out.generatedAt = now.toString();
     return out;
+  }
+
+  private static long bytes(double percent, long available) {
+    return Math.round(percent / 100 * available);
   }
 
   private static double round(double percent) {

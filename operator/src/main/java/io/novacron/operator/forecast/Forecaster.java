@@ -33,11 +33,16 @@ public final class Forecaster implements SampleSink, AutoCloseable {
 
   /**
    * One resource's forecast: value, which predictor made it ("model" or a baseline's name), the
-   * version of the trained model it was validated against, and its validation error (null before
-   * any model was trained).
+   * version of the trained model it was validated against, its validation error, and the 80 %
+   * interval its validation errors give (the last three null before any model was trained).
    */
   public record Prediction(
-      double percent, String predictor, String modelVersion, Double expectedErrorPercent) {}
+      double percent,
+      String predictor,
+      String modelVersion,
+      Double expectedErrorPercent,
+      Double lowPercent,
+      Double highPercent) {}
 
   /**
    * A VM's forecasts; {@code anomaly} is null while its CPU follows its forecasts, else the latest
@@ -72,10 +77,8 @@ public final class Forecaster implements SampleSink, AutoCloseable {
       return model != null ? MODEL : trained.baseline();
     }
 
-    double expectedError() {
-      return model != null
-          ? trained.model().meanAbsoluteError()
-          : trained.baselineScore().meanAbsoluteError();
+    TrainedModel.Score score() {
+      return model != null ? trained.model() : trained.baselineScore();
     }
   }
 
@@ -118,7 +121,7 @@ public final class Forecaster implements SampleSink, AutoCloseable {
   public double expectedError(Resource resource) {
     synchronized (serving) {
       Serving s = serving.get(resource);
-      return s == null ? Double.NaN : s.expectedError();
+      return s == null ? Double.NaN : s.score().meanAbsoluteError();
     }
   }
 
@@ -184,14 +187,20 @@ public final class Forecaster implements SampleSink, AutoCloseable {
               ? s.trained().blend(100 * (row[0] + changes[k]), baselinePercent)
               : baselinePercent;
       k++;
+      if (s == null) {
+        out.add(
+            new Prediction(clip(percent), OnlineBaselines.NAMES.get(0), null, null, null, null));
+        continue;
+      }
+      double[] interval = s.score().interval(percent);
       out.add(
-          s == null
-              ? new Prediction(clip(percent), OnlineBaselines.NAMES.get(0), null, null)
-              : new Prediction(
-                  clip(percent),
-                  s.predictor(),
-                  String.valueOf(s.trained().version()),
-                  s.expectedError()));
+          new Prediction(
+              clip(percent),
+              s.predictor(),
+              String.valueOf(s.trained().version()),
+              s.score().meanAbsoluteError(),
+              interval == null ? null : interval[0],
+              interval == null ? null : interval[1]));
     }
     return out;
   }

@@ -146,6 +146,15 @@ public final class ModelTrainer {
           modelWeight = weight;
         }
       }
+      Residuals modelResiduals = new Residuals();
+      Residuals baselineResiduals = new Residuals();
+      for (int i = 0; i < x.length; i++) {
+        double baselinePercent = OnlineBaselines.forecast(best, x[i]);
+        double served =
+            TrainedModel.blend(modelWeight, 100 * (x[i][0] + changes[i]), baselinePercent);
+        modelResiduals.add(served, checkActual.get(i));
+        baselineResiduals.add(baselinePercent, checkActual.get(i));
+      }
       return Optional.of(
           new TrainedModel(
               0,
@@ -154,9 +163,9 @@ public final class ModelTrainer {
               now,
               y.length,
               x.length,
-              TrainedModel.Score.of(modelError),
+              TrainedModel.Score.of(modelError, modelResiduals),
               OnlineBaselines.NAMES.get(best),
-              TrainedModel.Score.of(baselineErrors.get(best)),
+              TrainedModel.Score.of(baselineErrors.get(best), baselineResiduals),
               modelWeight,
               model.parameters()));
     }

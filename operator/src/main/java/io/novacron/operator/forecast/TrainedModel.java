@@ -23,10 +23,30 @@ public record TrainedModel(
     double modelWeight,
     byte[] parameters) {
 
-  /** Errors on the validation window: MAE in percentage points and 1 − WAPE. */
-  public record Score(double meanAbsoluteError, double oneMinusWape) {
-    static Score of(ForecastError e) {
-      return new Score(e.meanAbsoluteError(), e.oneMinusWape());
+  /**
+   * Errors on the validation window: MAE in percentage points, 1 − WAPE, and the 10th and 90th
+   * percentiles of actual minus forecast (null for models stored before they were kept).
+   */
+  public record Score(
+      double meanAbsoluteError, double oneMinusWape, Double residualP10, Double residualP90) {
+    public Score(double meanAbsoluteError, double oneMinusWape) {
+      this(meanAbsoluteError, oneMinusWape, null, null);
+    }
+
+    static Score of(ForecastError e, Residuals r) {
+      return new Score(
+          e.meanAbsoluteError(),
+          e.oneMinusWape(),
+          r.quantile(Residuals.LOW_QUANTILE),
+          r.quantile(Residuals.HIGH_QUANTILE));
+    }
+
+    /** The 80 % interval around a forecast, clipped to 0-100 %; null when not known. */
+    public double[] interval(double forecastPercent) {
+      if (residualP10 == null || residualP90 == null) {
+        return null;
+      }
+      return Residuals.interval(forecastPercent, residualP10, residualP90);
     }
   }
 

@@ -141,6 +141,9 @@ class ForecastIT {
       // CPU with a learnable swing: the model must beat every baseline it was checked against
       assertThat(cpu.modelServes()).isTrue();
       assertThat(cpu.model().meanAbsoluteError()).isPositive();
+      // the noise leaves errors on both sides of the forecast: an 80 % interval around it
+      assertThat(cpu.model().residualP10()).isNegative();
+      assertThat(cpu.model().residualP90()).isPositive();
 
       // as a restarted operator: the newest model comes back from the database, weights and all
       try (Connection c = db.dataSource().getConnection()) {
@@ -149,6 +152,7 @@ class ForecastIT {
         assertThat(reloaded.parameters()).isEqualTo(cpu.parameters());
         assertThat(reloaded.baseline()).isEqualTo(cpu.baseline());
         assertThat(reloaded.model()).isEqualTo(cpu.model());
+        assertThat(reloaded.baselineScore()).isEqualTo(cpu.baselineScore());
         assertThat(reloaded.modelWeight()).isEqualTo(cpu.modelWeight()).isBetween(0.25, 1.0);
         forecaster.serve(reloaded);
         forecaster.serve(ForecastModels.newest(c, Resource.MEMORY, HORIZON).orElseThrow());
@@ -160,6 +164,9 @@ class ForecastIT {
         assertThat(f.cpu().modelVersion()).isEqualTo(String.valueOf(cpu.version()));
         assertThat(f.cpu().percent()).isBetween(0.0, 100.0);
         assertThat(f.cpu().expectedErrorPercent()).isEqualTo(cpu.model().meanAbsoluteError());
+        assertThat(f.cpu().lowPercent()).isLessThanOrEqualTo(f.cpu().percent());
+        assertThat(f.cpu().highPercent()).isGreaterThanOrEqualTo(f.cpu().percent());
+        assertThat(f.cpu().highPercent()).isGreaterThan(f.cpu().lowPercent());
         assertThat(f.memory()).isNotNull();
         assertThat(f.memoryAvailable()).isEqualTo(4_000_000_000L);
       }

@@ -50,8 +50,8 @@ class ForecastPublisherTest {
     return new VmForecast(
         vm,
         Duration.ofMinutes(5),
-        new Prediction(cpu, "model", "3", 2.5),
-        new Prediction(50, "EWMA 10 min", "3", 1.0),
+        new Prediction(cpu, "model", "3", 2.5, cpu - 3, cpu + 1.5),
+        new Prediction(50, "EWMA 10 min", "3", 1.0, 48.0, 52.5),
         2_000_000_000L,
         anomaly);
   }
@@ -80,6 +80,10 @@ class ForecastPublisherTest {
     assertThat(f.predictor).isEqualTo("model");
     assertThat(f.modelVersion).isEqualTo("3");
     assertThat(f.cpuErrorPercent).isEqualTo(2.5);
+    assertThat(f.cpuPercentP10).containsExactly(38.7);
+    assertThat(f.cpuPercentP90).containsExactly(43.2);
+    assertThat(f.memoryBytesP10).containsExactly(960_000_000L);
+    assertThat(f.memoryBytesP90).containsExactly(1_050_000_000L);
     assertThat(anomalous()).isEmpty();
   }
 
@@ -117,7 +121,7 @@ class ForecastPublisherTest {
         new VmForecast(
             gone,
             Duration.ofMinutes(5),
-            new Prediction(10, "last value", null, null),
+            new Prediction(10, "last value", null, null, null, null),
             null,
             null,
             null);

@@ -39,6 +39,7 @@ class ForecasterTest {
         assertThat(forecasts).singleElement();
         Forecaster.VmForecast f = forecasts.get(0);
         assertThat(f.cpu().predictor()).isEqualTo("last value");
+        assertThat(f.cpu().lowPercent()).as("no interval before any training").isNull();
         assertThat(f.memory().percent()).isEqualTo(50.0);
         anomalousByMinute.add(f.anomaly() != null);
       }
@@ -75,7 +76,7 @@ class ForecasterTest {
               1000,
               new TrainedModel.Score(4.0, 0.9),
               "EWMA 10 min",
-              new TrainedModel.Score(3.0, 0.92),
+              new TrainedModel.Score(3.0, 0.92, -4.0, 2.5),
               1,
               new byte[] {1})); // never loaded: it does not serve
       Forecaster.Prediction cpu = forecaster.forecastAll().get(0).cpu();
@@ -84,6 +85,9 @@ class ForecasterTest {
       assertThat(cpu.expectedErrorPercent()).isEqualTo(3.0);
       // the 10-minute mean after 5 minutes at 80 following an hour at 20: between the two
       assertThat(cpu.percent()).isBetween(50.0, 80.0);
+      // the serving baseline's validation errors, not the model's, set the interval
+      assertThat(cpu.lowPercent()).isCloseTo(cpu.percent() - 4.0, within(1e-9));
+      assertThat(cpu.highPercent()).isCloseTo(cpu.percent() + 2.5, within(1e-9));
     }
   }
 
