@@ -17,8 +17,9 @@ import java.util.stream.LongStream;
  * Trains one global model per resource from the VMs' raw history in PostgreSQL: features computed
  * along each VM's series exactly as the live forecaster computes them, the target being the change
  * over the horizon. The most recent share of the history is held out: the model is trained on
- * origins whose target lies before the cut and scored, beside every online baseline, on origins
- * after it. Runs on a background thread, never on a reconcile thread.
+ * origins whose target lies before the cut; the older half of the rest chooses the best online
+ * baseline and the blend weight, and the newer half scores the blend against that baseline. Runs on
+ * a background thread, never on a reconcile thread.
  */
 public final class ModelTrainer {
   private static final double VALIDATION_SHARE = 0.2;
@@ -69,12 +70,41 @@ public final class ModelTrainer {
     return models;
   }
 
+  /** Validation origins: their features and the value that followed at the horizon. */
+  private static final class Origins {
+    final List<float[]> x = new ArrayList<>();
+    final List<Double> actual = new ArrayList<>();
+
+    void add(float[] features, double actualPercent) {
+      x.add(features);
+      actual.add(actualPercent);
+    }
+
+    int size() {
+      return x.size();
+    }
+
+    /** The model's forecasts, in percent. */
+    double[] forecasts(MlpForecaster model) {
+      float[][] rows = x.toArray(float[][]::new);
+      float[] changes = model.predict(rows);
+      double[] out = new double[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        out[i] = 100 * (rows[i][0] + changes[i]);
+      }
+      return out;
+    }
+  }
+
   private Optional<TrainedModel> train(
       List<Series> all, Resource resource, long cut, boolean learnsTimeOfDay, Instant now) {
     List<float[]> trainX = new ArrayList<>();
     List<Float> trainY = new ArrayList<>();
-    List<float[]> checkX = new ArrayList<>();
-    List<Double> checkActual = new ArrayList<>();
+    // the older half of the validation window chooses the baseline and the blend weight, the
+    // newer half scores them: scored where they were chosen, they would look better than they are
+    long middle = cut + (now.getEpochSecond() - cut) / 2;
+    Origins choosing = new Origins();
+    Origins scoring = new Origins();
     long stepSeconds = step.toSeconds();
     long horizonSeconds = horizon.toSeconds();
     int h = (int) Math.max(1, Math.round((double) horizonSeconds / stepSeconds));
@@ -96,16 +126,21 @@ public final class ModelTrainer {
           f[FeatureState.TIME_OF_DAY] = 0;
           f[FeatureState.TIME_OF_DAY + 1] = 0;
         }
-        if (s.seconds()[t + h] < cut) {
+        long origin = s.seconds()[t];
+        long target = s.seconds()[t + h];
+        if (target < cut) {
           trainX.add(f);
           trainY.add((float) ((v[t + h] - state.lastPercent()) / 100));
-        } else if (s.seconds()[t] >= cut) {
-          checkX.add(f);
-          checkActual.add(v[t + h]);
+        } else if (origin >= cut && target < middle) {
+          choosing.add(f, v[t + h]);
+        } else if (origin >= middle) {
+          scoring.add(f, v[t + h]);
         }
       }
     }
-    if (trainX.size() < MIN_TRAINING_ROWS || checkX.size() < MIN_VALIDATION_ROWS) {
+    if (trainX.size() < MIN_TRAINING_ROWS
+        || choosing.size() < MIN_VALIDATION_ROWS
+        || scoring.size() < MIN_VALIDATION_ROWS) {
       return Optional.empty();
     }
     float[] y = new float[trainY.size()];
@@ -115,45 +150,22 @@ public final class ModelTrainer {
     try (MlpForecaster model =
         MlpForecaster.train(
             new MlpForecaster.TrainingSet(trainX.toArray(float[][]::new), y), plan)) {
-      float[][] x = checkX.toArray(float[][]::new);
-      float[] changes = model.predict(x);
-      List<ForecastError> baselineErrors = new ArrayList<>();
-      OnlineBaselines.NAMES.forEach(n -> baselineErrors.add(new ForecastError()));
-      for (int i = 0; i < x.length; i++) {
-        double actual = checkActual.get(i);
-        for (int b = 0; b < baselineErrors.size(); b++) {
-          baselineErrors.get(b).add(OnlineBaselines.forecast(b, x[i]), actual);
-        }
-      }
-      int best = 0;
-      for (int b = 1; b < baselineErrors.size(); b++) {
-        if (baselineErrors.get(b).meanAbsoluteError()
-            < baselineErrors.get(best).meanAbsoluteError()) {
-          best = b;
-        }
-      }
-      ForecastError modelError = null;
-      double modelWeight = 1;
-      for (double weight : TrainedModel.MODEL_WEIGHTS) {
-        ForecastError e = new ForecastError();
-        for (int i = 0; i < x.length; i++) {
-          double modelPercent = 100 * (x[i][0] + changes[i]);
-          double baselinePercent = OnlineBaselines.forecast(best, x[i]);
-          e.add(TrainedModel.blend(weight, modelPercent, baselinePercent), checkActual.get(i));
-        }
-        if (modelError == null || e.meanAbsoluteError() < modelError.meanAbsoluteError()) {
-          modelError = e;
-          modelWeight = weight;
-        }
-      }
+      int baseline = bestBaseline(choosing);
+      double modelWeight = bestWeight(choosing, choosing.forecasts(model), baseline);
+
+      double[] modelPercent = scoring.forecasts(model);
+      ForecastError modelError = new ForecastError();
+      ForecastError baselineError = new ForecastError();
       Residuals modelResiduals = new Residuals();
       Residuals baselineResiduals = new Residuals();
-      for (int i = 0; i < x.length; i++) {
-        double baselinePercent = OnlineBaselines.forecast(best, x[i]);
-        double served =
-            TrainedModel.blend(modelWeight, 100 * (x[i][0] + changes[i]), baselinePercent);
-        modelResiduals.add(served, checkActual.get(i));
-        baselineResiduals.add(baselinePercent, checkActual.get(i));
+      for (int i = 0; i < scoring.size(); i++) {
+        double actual = scoring.actual.get(i);
+        double baselinePercent = OnlineBaselines.forecast(baseline, scoring.x.get(i));
+        double served = TrainedModel.blend(modelWeight, modelPercent[i], baselinePercent);
+        modelError.add(served, actual);
+        modelResiduals.add(served, actual);
+        baselineError.add(baselinePercent, actual);
+        baselineResiduals.add(baselinePercent, actual);
       }
       return Optional.of(
           new TrainedModel(
@@ -162,13 +174,48 @@ public final class ModelTrainer {
               horizon,
               now,
               y.length,
-              x.length,
+              scoring.size(),
               TrainedModel.Score.of(modelError, modelResiduals),
-              OnlineBaselines.NAMES.get(best),
-              TrainedModel.Score.of(baselineErrors.get(best), baselineResiduals),
+              OnlineBaselines.NAMES.get(baseline),
+              TrainedModel.Score.of(baselineError, baselineResiduals),
               modelWeight,
               model.parameters()));
     }
+  }
+
+  /** The online baseline with the lowest MAE over these origins. */
+  private static int bestBaseline(Origins origins) {
+    int best = 0;
+    double bestError = Double.POSITIVE_INFINITY;
+    for (int b = 0; b < OnlineBaselines.NAMES.size(); b++) {
+      ForecastError e = new ForecastError();
+      for (int i = 0; i < origins.size(); i++) {
+        e.add(OnlineBaselines.forecast(b, origins.x.get(i)), origins.actual.get(i));
+      }
+      if (e.meanAbsoluteError() < bestError) {
+        bestError = e.meanAbsoluteError();
+        best = b;
+      }
+    }
+    return best;
+  }
+
+  /** The model's share of the blend with that baseline with the lowest MAE over these origins. */
+  private static double bestWeight(Origins origins, double[] modelPercent, int baseline) {
+    double best = 1;
+    double bestError = Double.POSITIVE_INFINITY;
+    for (double weight : TrainedModel.MODEL_WEIGHTS) {
+      ForecastError e = new ForecastError();
+      for (int i = 0; i < origins.size(); i++) {
+        double baselinePercent = OnlineBaselines.forecast(baseline, origins.x.get(i));
+        e.add(TrainedModel.blend(weight, modelPercent[i], baselinePercent), origins.actual.get(i));
+      }
+      if (e.meanAbsoluteError() < bestError) {
+        bestError = e.meanAbsoluteError();
+        best = weight;
+      }
+    }
+    return best;
   }
 
   private List<Series> read(Connection c, Instant from, Instant to) throws SQLException {
