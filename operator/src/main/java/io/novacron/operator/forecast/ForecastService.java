@@ -94,31 +94,38 @@ public final class ForecastService implements AutoCloseable {
       boolean stale = false;
       for (Resource r : List.of(Resource.CPU, Resource.MEMORY)) {
         var stored = ForecastModels.newest(c, r, horizon);
-        stored.ifPresent(this::serveStored);
         stale |=
             stored
-                .map(m -> m.trainedAt().plus(retrainEvery).isBefore(clock.instant()))
+                .map(
+                    m ->
+                        !serveStored(m)
+                            || m.trainedAt().plus(retrainEvery).isBefore(clock.instant()))
                 .orElse(true);
       }
       modelsLoaded = true;
       if (stale) {
-        executor.execute(this::retrain); // no model yet, or one older than the retrain interval
+        executor.execute(this::retrain); // no usable model yet, or one older than the interval
       }
     } catch (SQLException e) {
       log.debug("Stored forecast models not readable yet: {}", e.getMessage());
     }
   }
 
-  /** A stored model that does not load is skipped: the baseline serves until the next training. */
-  private void serveStored(TrainedModel stored) {
+  /**
+   * Serves a stored model; one that does not load is skipped (false), and the baseline serves until
+   * a training run at start replaces it.
+   */
+  private boolean serveStored(TrainedModel stored) {
     try {
       forecaster.serve(stored);
+      return true;
     } catch (IllegalArgumentException e) {
       log.warn(
-          "Stored forecast model v{} for {} is unusable, skipped: {}",
+          "Stored forecast model v{} for {} is unusable, skipped and retrained: {}",
           stored.version(),
           stored.resource(),
           e.getMessage());
+      return false;
     }
   }
 

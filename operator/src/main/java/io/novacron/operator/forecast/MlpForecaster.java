@@ -24,24 +24,29 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * A multilayer perceptron (features → 128 → 64 → 32 → 1, ReLU) on DJL's PyTorch engine that
- * predicts how much a series will change over the horizon, as a fraction of capacity. Trained with
- * an L1 loss (the median change), because what we report and act on is the absolute error.
- * Predictions run in batches: one forward pass for every series of a cycle.
+ * Multilayer perceptrons (features → 128 → 64 → 32 → 1, ReLU) on DJL's PyTorch engine that predict
+ * how much a series will change over the horizon, as a fraction of capacity. Trained with an L1
+ * loss (the median change), because what we report and act on is the absolute error. A few members,
+ * trained alike from different random starts, forecast as their mean: one network's error on the
+ * traces moved by as much as its lead over the best baseline from one seed to the next. Predictions
+ * run in batches: one forward pass per member for every series of a cycle.
  */
 public final class MlpForecaster implements AutoCloseable {
   private static final int[] HIDDEN = {128, 64, 32};
+  private static final int MAX_MEMBERS = 16;
 
-  private final Model model;
-  private final Predictor<NDList, NDList> predictor;
+  private final List<Model> members;
+  private final List<Predictor<NDList, NDList>> predictors = new ArrayList<>();
   private final Scaling scaling;
 
-  private MlpForecaster(Model model, Scaling scaling) {
-    this.model = model;
+  private MlpForecaster(List<Model> members, Scaling scaling) {
+    this.members = members;
     this.scaling = scaling;
-    this.predictor = model.newPredictor(new NoopTranslator());
+    members.forEach(m -> predictors.add(m.newPredictor(new NoopTranslator())));
   }
 
   /**
@@ -116,18 +121,34 @@ public final class MlpForecaster implements AutoCloseable {
     }
   }
 
-  /** How long to train: passes over the data, rows per step, Adam's learning rate, seed. */
-  public record Plan(int epochs, int batchSize, float learningRate, long seed) {
+  /**
+   * How to train: passes over the data, rows per step, Adam's learning rate, the first member's
+   * seed (the next ones count up from it), and how many members.
+   */
+  public record Plan(int epochs, int batchSize, float learningRate, long seed, int members) {
     public static Plan standard() {
-      return new Plan(4, 256, 1e-3f, 42);
+      return new Plan(4, 256, 1e-3f, 42, 3);
     }
   }
 
   public static MlpForecaster train(TrainingSet rows, Plan plan) {
-    Model model = newModel();
     Scaling scaling = Scaling.of(rows);
+    List<Model> members = new ArrayList<>();
     try {
-      ai.djl.engine.Engine.getInstance().setRandomSeed((int) plan.seed());
+      for (int m = 0; m < plan.members(); m++) {
+        members.add(trainMember(rows, scaling, plan, plan.seed() + m));
+      }
+      return new MlpForecaster(members, scaling);
+    } catch (RuntimeException e) {
+      members.forEach(Model::close);
+      throw e;
+    }
+  }
+
+  private static Model trainMember(TrainingSet rows, Scaling scaling, Plan plan, long seed) {
+    Model model = newModel();
+    try {
+      ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(Loss.l1Loss())
               .optOptimizer(
@@ -148,7 +169,7 @@ public final class MlpForecaster implements AutoCloseable {
                 .build();
         EasyTrain.fit(trainer, plan.epochs(), data, null);
       }
-      return new MlpForecaster(model, scaling);
+      return model;
     } catch (IOException | TranslateException e) {
       model.close();
       throw new IllegalStateException("training the forecast model failed: " + e.getMessage(), e);
@@ -160,14 +181,22 @@ public final class MlpForecaster implements AutoCloseable {
 
   /** A model from {@link #parameters()} of an earlier one. */
   public static MlpForecaster load(byte[] parameters) {
-    Model model = newModel();
+    List<Model> members = new ArrayList<>();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
       Scaling scaling = Scaling.read(in);
-      model.getBlock().initialize(model.getNDManager(), model.getDataType(), inputShape(1));
-      model.getBlock().loadParameters(model.getNDManager(), in);
-      return new MlpForecaster(model, scaling);
-    } catch (IOException | ai.djl.MalformedModelException e) {
-      model.close();
+      int count = in.readInt();
+      if (count < 1 || count > MAX_MEMBERS) {
+        throw new IOException("member count " + count + " is not 1-" + MAX_MEMBERS);
+      }
+      for (int m = 0; m < count; m++) {
+        Model model = newModel();
+        members.add(model);
+        model.getBlock().initialize(model.getNDManager(), model.getDataType(), inputShape(1));
+        model.getBlock().loadParameters(model.getNDManager(), in);
+      }
+      return new MlpForecaster(members, scaling);
+    } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {
+      members.forEach(Model::close);
       throw new IllegalArgumentException("not a forecast model: " + e.getMessage(), e);
     }
   }
@@ -187,21 +216,29 @@ public final class MlpForecaster implements AutoCloseable {
     return new Shape(rows, FeatureState.FEATURES);
   }
 
-  /** The predicted change of every row, as a fraction of capacity, in one forward pass. */
+  /**
+   * The predicted change of every row, as a fraction of capacity: the members' mean, one forward
+   * pass each.
+   */
   public float[] predict(float[][] features) {
+    float[] changes = new float[features.length];
     if (features.length == 0) {
-      return new float[0];
-    }
-    try (NDManager batch = model.getNDManager().newSubManager()) {
-      NDList out = predictor.predict(new NDList(batch.create(scaling.inputs(features))));
-      float[] changes = out.singletonOrThrow().toFloatArray();
-      for (int i = 0; i < changes.length; i++) {
-        changes[i] *= scaling.changeSpread();
-      }
       return changes;
-    } catch (TranslateException e) {
-      throw new IllegalStateException("forecast failed: " + e.getMessage(), e);
     }
+    float[][] inputs = scaling.inputs(features);
+    float share = scaling.changeSpread() / members.size();
+    for (int m = 0; m < members.size(); m++) {
+      try (NDManager batch = members.get(m).getNDManager().newSubManager()) {
+        NDList out = predictors.get(m).predict(new NDList(batch.create(inputs)));
+        float[] member = out.singletonOrThrow().toFloatArray();
+        for (int i = 0; i < changes.length; i++) {
+          changes[i] += member[i] * share;
+        }
+      } catch (TranslateException e) {
+        throw new IllegalStateException("forecast failed: " + e.getMessage(), e);
+      }
+    }
+    return changes;
   }
 
   /** The trained weights, to store and {@link #load} later. */
@@ -209,7 +246,10 @@ public final class MlpForecaster implements AutoCloseable {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       scaling.write(out);
-      model.getBlock().saveParameters(out);
+      out.writeInt(members.size());
+      for (Model model : members) {
+        model.getBlock().saveParameters(out);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -218,7 +258,7 @@ public final class MlpForecaster implements AutoCloseable {
 
   @Override
   public void close() {
-    predictor.close();
-    model.close();
+    predictors.forEach(Predictor::close);
+    members.forEach(Model::close);
   }
 }

@@ -2,6 +2,7 @@ package io.novacron.operator.forecast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -84,6 +85,27 @@ class MlpForecasterTest {
         MlpForecaster loaded = MlpForecaster.load(model.parameters())) {
       assertThat(loaded.predict(features)).containsExactly(model.predict(features));
       assertThat(model.predict(new float[0][])).isEmpty();
+    }
+  }
+
+  @Test
+  void anEnsembleForecastsTheMeanOfItsMembersEachTrainedFromItsOwnSeed() {
+    double[] train = meanReverting(4, 3_000);
+    float[][] features = featuresOf(train);
+    MlpForecaster.TrainingSet rows = trainingSet(train, features);
+    try (MlpForecaster first =
+            MlpForecaster.train(rows, new MlpForecaster.Plan(1, 256, 1e-3f, 7, 1));
+        MlpForecaster second =
+            MlpForecaster.train(rows, new MlpForecaster.Plan(1, 256, 1e-3f, 8, 1));
+        MlpForecaster both =
+            MlpForecaster.train(rows, new MlpForecaster.Plan(1, 256, 1e-3f, 7, 2))) {
+      float[] a = first.predict(features);
+      float[] b = second.predict(features);
+      float[] mean = both.predict(features);
+      assertThat(a).isNotEqualTo(b);
+      for (int i = 0; i < mean.length; i++) {
+        assertThat(mean[i]).isCloseTo((a[i] + b[i]) / 2, within(1e-6f));
+      }
     }
   }
 

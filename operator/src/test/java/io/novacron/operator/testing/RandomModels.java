@@ -19,7 +19,8 @@ public final class RandomModels {
     }
     try (MlpForecaster model =
         MlpForecaster.train(
-            new MlpForecaster.TrainingSet(x, y), new MlpForecaster.Plan(1, batchSize, 1e-3f, 1))) {
+            new MlpForecaster.TrainingSet(x, y),
+            new MlpForecaster.Plan(1, batchSize, 1e-3f, 1, 1))) {
       return model.parameters();
     }
   }
