@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -25,11 +27,12 @@ import java.util.stream.Stream;
  * Replays the shared traces onto a simulated pool and compares three policies over the same replay:
  * no rebalancing; reactive (moves planned from current usage every step, like the descheduler's
  * LowNodeUtilization); and NovaCron's (moves planned from forecasts: the model's blended with an
- * EWMA's, as the operator serves them). Both moving policies use the same planner, threshold and
- * move limit and their moves take effect within the step. Every CPU series is taken at a 5-minute
- * step; each VM replays one series from the evaluation part (after the 70 % cut), scaled and
- * phase-shifted, with noise; the model is trained on the training part only. Args: [vms=10000]
- * [hosts=1000] [steps=288].
+ * EWMA's, as the operator serves them). Both moving policies use the same planner and move limit,
+ * at every threshold 1-5, and their moves take effect within the step. Every CPU series is taken at
+ * a 5-minute step; each VM replays one series from the evaluation part (after the 70 % cut), scaled
+ * and phase-shifted, with noise, starting where a usage-aware scheduler put it. The model learns,
+ * as the operator's does, from VMs' history: VMs made the same way from the training parts only.
+ * Args: [vms=10000] [hosts=1000] [steps=288].
  */
 public final class ReplaySimulator {
   private static final int STEP_SECONDS = 300;
@@ -37,8 +40,8 @@ public final class ReplaySimulator {
   private static final int VCPUS = 2;
   private static final int HOST_CPUS = 14;
   private static final int MOVES_PER_STEP = 5;
-  private static final int THRESHOLD = 3;
   private static final int WARMUP = 12; // an hour of 5-minute steps: the slow averages settle
+  private static final int HISTORY_VMS_PER_SERIES = 20;
 
   public static void main(String[] args) throws IOException {
     int vms = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -63,17 +66,20 @@ public final class ReplaySimulator {
 
     Random random = new Random(11);
     double[][] usage = new double[vms][];
-    double[] scale = new double[vms];
     for (int v = 0; v < vms; v++) {
       double[] s = series.get(v % series.size());
       int split = (int) (s.length * TRAIN_SHARE);
       int room = s.length - split - steps - 1;
       int offset = split + (room > 0 ? random.nextInt(room) : 0);
-      scale[v] = 0.4 + 1.2 * random.nextDouble();
-      usage[v] = new double[steps + 1];
-      for (int t = 0; t <= steps; t++) {
-        double x = scale[v] * s[Math.min(s.length - 1, offset + t)] + random.nextGaussian() * 3;
-        usage[v][t] = Math.max(0, Math.min(100, x));
+      usage[v] = vmUsage(s, offset, steps + 1, random);
+    }
+    // the history the model learns from, as the operator's comes from its VMs: VMs made the same
+    // way from the training parts only
+    List<double[]> history = new ArrayList<>();
+    Random historyRandom = new Random(12);
+    for (int k = 0; k < HISTORY_VMS_PER_SERIES; k++) {
+      for (double[] s : series) {
+        history.add(vmUsage(s, 0, (int) (s.length * TRAIN_SHARE), historyRandom));
       }
     }
 
@@ -86,15 +92,26 @@ public final class ReplaySimulator {
     System.out.printf(
         "Mean demand %.0f %% of the pool's CPUs%n", 100 * demand / ((double) hosts * HOST_CPUS));
     long started = System.nanoTime();
-    double alpha = bestEwmaAlpha(series);
-    try (MlpForecaster forBlend = train(series, true);
-        MlpForecaster model = train(series, false)) {
-      double weight = bestWeight(forBlend, series, alpha);
+    double alpha = bestEwmaAlpha(history);
+    try (MlpForecaster forBlend = train(history, true);
+        MlpForecaster model = train(history, false)) {
+      double weight = bestWeight(forBlend, history, alpha);
       System.out.printf(
           "Forecasts: %.2f of the model's, the rest an EWMA's (time constant %.0f min), the share"
               + " chosen on the newest 20 %% of the training part%n",
           weight, -STEP_SECONDS / Math.log(1 - alpha) / 60);
       double[][] forecasts = forecastAll(model, usage, vms, steps, alpha, weight);
+      ForecastError forecastError = new ForecastError();
+      ForecastError lastValueError = new ForecastError();
+      for (int v = 0; v < vms; v++) {
+        for (int t = WARMUP; t < steps; t++) {
+          forecastError.add(forecasts[v][t], usage[v][t + 1]);
+          lastValueError.add(usage[v][t], usage[v][t + 1]);
+        }
+      }
+      System.out.printf(
+          "Next-step CPU error over the replay (MAE, points): forecasts %.2f, current usage %.2f%n",
+          forecastError.meanAbsoluteError(), lastValueError.meanAbsoluteError());
       System.out.printf(
           "Replay: %,d VMs (2 vCPUs) on %,d hosts (%d CPUs), %d steps of 5 minutes from %d trace"
               + " timelines; model trained and run in %.1f s%n",
@@ -102,10 +119,29 @@ public final class ReplaySimulator {
       System.out.printf(
           "%n  %-34s %16s %16s %12s %12s%n",
           "policy", "overload min", "above-80% min", "migrations", "imbalance");
-      report("no rebalancing", simulate(usage, null, hosts, steps, false));
-      report("reactive (current usage)", simulate(usage, null, hosts, steps, true));
-      report("NovaCron (forecasts)", simulate(usage, forecasts, hosts, steps, true));
+      report("no rebalancing", simulate(usage, null, hosts, steps, 0));
+      // a threshold trades migrations for hot hosts: compared at every threshold, not one
+      for (int threshold = 1; threshold <= 5; threshold++) {
+        report("reactive, threshold " + threshold, simulate(usage, null, hosts, steps, threshold));
+        report(
+            "NovaCron, threshold " + threshold,
+            simulate(usage, forecasts, hosts, steps, threshold));
+      }
     }
+  }
+
+  /**
+   * One VM's usage: {@code length} steps of the series from {@code offset}, scaled 0.4-1.6× and
+   * with noise of 3 points, within 0-100 %.
+   */
+  private static double[] vmUsage(double[] s, int offset, int length, Random random) {
+    double scale = 0.4 + 1.2 * random.nextDouble();
+    double[] out = new double[length];
+    for (int t = 0; t < length; t++) {
+      double x = scale * s[Math.min(s.length - 1, offset + t)] + random.nextGaussian() * 3;
+      out[t] = Math.max(0, Math.min(100, x));
+    }
+    return out;
   }
 
   private record Outcome(long overloadMinutes, long hotMinutes, int migrations, double imbalance) {}
@@ -121,19 +157,16 @@ public final class ReplaySimulator {
    * seen or from the forecast of the coming step), then the step's real usage is scored.
    */
   private static Outcome simulate(
-      double[][] usage, double[][] forecasts, int hosts, int steps, boolean rebalance) {
+      double[][] usage, double[][] forecasts, int hosts, int steps, int threshold) {
     int vms = usage.length;
-    int[] hostOf = new int[vms];
-    for (int v = 0; v < vms; v++) {
-      hostOf[v] = v % hosts;
-    }
+    int[] hostOf = initialPlacement(usage, hosts);
     RebalancePlanner planner = new RebalancePlanner(new PlacementPlanner(4, 1));
     long overload = 0;
     long hot = 0;
     int migrations = 0;
     double imbalance = 0;
     for (int t = 0; t < steps; t++) {
-      if (rebalance) {
+      if (threshold > 0) {
         List<RebalancePlanner.Candidate> candidates = new ArrayList<>(vms);
         for (int v = 0; v < vms; v++) {
           double cpu = forecasts == null ? usage[v][t] : forecasts[v][t];
@@ -148,7 +181,7 @@ public final class ReplaySimulator {
                   0));
         }
         for (RebalancePlanner.Move m :
-            planner.plan(views(hosts, hostOf), candidates, THRESHOLD, Set.of(), MOVES_PER_STEP)) {
+            planner.plan(views(hosts, hostOf), candidates, threshold, Set.of(), MOVES_PER_STEP)) {
           hostOf[Integer.parseInt(m.vm().uid())] = Integer.parseInt(m.to().substring(1));
           migrations++;
         }
@@ -170,6 +203,32 @@ public final class ReplaySimulator {
       imbalance += Math.sqrt(Math.max(0, squares / hosts - mean * mean)) / steps;
     }
     return new Outcome(overload, hot, migrations, imbalance);
+  }
+
+  /**
+   * Where a usage-aware scheduler would have put the VMs at the start: the busiest first, each on
+   * the host least used so far. Without it, hosts overloaded by a blind start dominate the figures
+   * and every policy spends its first hours on the same clean-up.
+   */
+  private static int[] initialPlacement(double[][] usage, int hosts) {
+    Integer[] order = new Integer[usage.length];
+    for (int v = 0; v < order.length; v++) {
+      order[v] = v;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(usage[b][0], usage[a][0]));
+    PriorityQueue<double[]> leastUsed =
+        new PriorityQueue<>(Comparator.comparingDouble((double[] h) -> h[1]));
+    for (int h = 0; h < hosts; h++) {
+      leastUsed.add(new double[] {h, 0});
+    }
+    int[] hostOf = new int[usage.length];
+    for (int v : order) {
+      double[] host = leastUsed.poll();
+      hostOf[v] = (int) host[0];
+      host[1] += usage[v][0];
+      leastUsed.add(host);
+    }
+    return hostOf;
   }
 
   private static List<HostView> views(int hosts, int[] hostOf) {
@@ -196,15 +255,15 @@ public final class ReplaySimulator {
   }
 
   /**
-   * The model of the evaluation, 5 minutes ahead, on every series' training part, or ({@code
-   * fitOnly}) on its first 80 %, leaving the rest to choose the blend weight on.
+   * The model of the evaluation, 5 minutes ahead, on the history VMs' whole series, or ({@code
+   * fitOnly}) on their first 80 %, leaving the rest to choose the blend weight on.
    */
   private static MlpForecaster train(List<double[]> series, boolean fitOnly) {
     List<float[]> x = new ArrayList<>();
     List<Float> y = new ArrayList<>();
     for (double[] s : series) {
       float[][] f = EvaluateTraces.featuresOf(s, STEP_SECONDS);
-      int end = fitOnly ? validationStart(s) : (int) (s.length * TRAIN_SHARE);
+      int end = fitOnly ? validationStart(s) : s.length;
       for (int t = WARMUP; t + 1 < end; t++) {
         x.add(f[t]);
         y.add((float) ((s[t + 1] - s[t]) / 100));
@@ -220,10 +279,10 @@ public final class ReplaySimulator {
   }
 
   private static int validationStart(double[] s) {
-    return WARMUP + (int) (((int) (s.length * TRAIN_SHARE) - WARMUP) * 0.8);
+    return WARMUP + (int) ((s.length - WARMUP) * 0.8);
   }
 
-  /** The EWMA time constant (1 to 60 minutes) that forecasts the training parts best. */
+  /** The EWMA time constant (5 to 60 minutes) that forecasts the history VMs best. */
   private static double bestEwmaAlpha(List<double[]> series) {
     double best = 0;
     double bestError = Double.POSITIVE_INFINITY;
@@ -232,7 +291,7 @@ public final class ReplaySimulator {
       ForecastError e = new ForecastError();
       for (double[] s : series) {
         double[] ewma = Baselines.ewma(s, alpha);
-        for (int t = WARMUP; t + 1 < (int) (s.length * TRAIN_SHARE); t++) {
+        for (int t = WARMUP; t + 1 < s.length; t++) {
           e.add(ewma[t], s[t + 1]);
         }
       }
@@ -254,7 +313,7 @@ public final class ReplaySimulator {
         float[][] f = EvaluateTraces.featuresOf(s, STEP_SECONDS);
         double[] ewma = Baselines.ewma(s, alpha);
         int from = validationStart(s);
-        int to = (int) (s.length * TRAIN_SHARE) - 1;
+        int to = s.length - 1;
         float[] change = model.predict(Arrays.copyOfRange(f, from, to));
         for (int t = from; t < to; t++) {
           double mlp = s[t] + 100 * change[t - from];
