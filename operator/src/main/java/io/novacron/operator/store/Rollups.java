@@ -35,11 +35,11 @@ final class Rollups {
 
   /**
    * Where closed minutes end (set to {@code initial} the first time), locked until the transaction
-   * ends: shared by the writer, exclusive for the closer, so a closing never interleaves with the
-   * end of a batch.
+   * ends. Exclusively, for the closer and for a writer lane refreshing late samples alike: two
+   * refreshes of one minute or hour in parallel would each recompute it without the other's
+   * uncommitted rows, and the later commit would overwrite the earlier with a stale aggregate.
    */
-  static Instant lockWatermark(Connection c, Instant initial, boolean exclusive)
-      throws SQLException {
+  static Instant lockWatermark(Connection c, Instant initial) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO rollup_watermark (minutes_closed_through) VALUES (?)"
@@ -49,9 +49,7 @@ final class Rollups {
     }
     try (Statement st = c.createStatement();
         ResultSet rs =
-            st.executeQuery(
-                "SELECT minutes_closed_through FROM rollup_watermark"
-                    + (exclusive ? " FOR UPDATE" : " FOR SHARE"))) {
+            st.executeQuery("SELECT minutes_closed_through FROM rollup_watermark FOR UPDATE")) {
       rs.next();
       return rs.getObject(1, OffsetDateTime.class).toInstant();
     }

@@ -287,9 +287,9 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
         allNew = BatchStore.write(c, rows, hosts, identities.values());
         late = hasSamplesBefore(vms, closingStart());
         if (late) {
-          // the lock waits for a closing in progress to commit; the minutes it or an earlier one
-          // closed without this batch's rows are recomputed here, in the batch's transaction
-          Instant watermark = Rollups.lockWatermark(c, from, false);
+          // the lock waits for a closing or another lane's late refresh in progress to commit;
+          // the minutes closed without this batch's rows are recomputed here, in its transaction
+          Instant watermark = Rollups.lockWatermark(c, from);
           Rollups.refreshLate(c, vms, watermark);
           closingAtLeast(watermark);
         }
@@ -378,7 +378,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
         c.setAutoCommit(false);
         Instant from = partitions.firstKeptInstant(now);
         Instant through = startClosing(now);
-        Instant watermark = Rollups.lockWatermark(c, from, true);
+        Instant watermark = Rollups.lockWatermark(c, from);
         aggregates.forgetBefore(watermark);
         Rollups.Closing closed = Rollups.close(c, watermark, through, aggregates);
         c.commit();
