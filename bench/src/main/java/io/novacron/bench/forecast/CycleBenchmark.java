@@ -58,7 +58,7 @@ public final class CycleBenchmark {
       t = t.plus(STEP);
     }
     long heapAfter = usedHeap();
-    for (Resource r : List.of(Resource.CPU, Resource.MEMORY)) {
+    for (Resource r : Resource.values()) {
       forecaster.serve(
           new TrainedModel(
               1,
@@ -130,9 +130,13 @@ public final class CycleBenchmark {
     System.out.printf(
         "%nForecast cycle, %,d VMs on %,d hosts (median of %d cycles):%n", vms, hosts, cycles);
     System.out.printf("  features (one sample per VM)        %8.1f ms%n", median(feedMs));
+    int resources = Resource.values().length;
     System.out.printf(
-        "  forecasts (CPU + memory, batched)   %8.1f ms   (%,.0f VM forecasts/s)%n",
-        median(forecastMs), vms / median(forecastMs) * 1000);
+        "  forecasts (%d resources, batched)   %8.1f ms   (%,.0f VMs/s, %,.0f forecasts/s)%n",
+        resources,
+        median(forecastMs),
+        vms / median(forecastMs) * 1000,
+        resources * vms / median(forecastMs) * 1000);
     System.out.printf("  rebalancing round (%d moves)         %8.1f ms%n", moves, median(planMs));
     System.out.printf(
         "  whole cycle                         %8.1f ms%n",
@@ -149,10 +153,22 @@ public final class CycleBenchmark {
       Forecaster forecaster, List<RunningVm> running, double[] level, Random random, Instant at) {
     for (int v = 0; v < running.size(); v++) {
       double cpu = Math.max(0, Math.min(100, level[v] + random.nextGaussian() * 5));
+      double bytes = level[v] * 1e4 * (1 + random.nextDouble());
       forecaster.accept(
           running.get(v),
           new VmSample(
-              running.get(v).uid(), at, cpu, List.of(cpu), 1L << 30, 2L << 30, 0, 0, 0, 0, 0, 0));
+              running.get(v).uid(),
+              at,
+              cpu,
+              List.of(cpu),
+              1L << 30,
+              2L << 30,
+              bytes,
+              bytes / 2,
+              10,
+              5,
+              bytes * 3,
+              bytes));
     }
   }
 

@@ -121,6 +121,24 @@ public class VirtualMachineStatus {
     @JsonPropertyDescription("As cpuPercentP90, for memoryBytes.")
     public List<Long> memoryBytesP90 = new ArrayList<>();
 
+    @JsonPropertyDescription("Network throughput, received plus sent.")
+    public List<Long> networkBytesPerSecond = new ArrayList<>();
+
+    @JsonPropertyDescription("As cpuPercentP10, for networkBytesPerSecond.")
+    public List<Long> networkBytesPerSecondP10 = new ArrayList<>();
+
+    @JsonPropertyDescription("As cpuPercentP90, for networkBytesPerSecond.")
+    public List<Long> networkBytesPerSecondP90 = new ArrayList<>();
+
+    @JsonPropertyDescription("Disk throughput, read plus written.")
+    public List<Long> diskBytesPerSecond = new ArrayList<>();
+
+    @JsonPropertyDescription("As cpuPercentP10, for diskBytesPerSecond.")
+    public List<Long> diskBytesPerSecondP10 = new ArrayList<>();
+
+    @JsonPropertyDescription("As cpuPercentP90, for diskBytesPerSecond.")
+    public List<Long> diskBytesPerSecondP90 = new ArrayList<>();
+
     public Long horizonSeconds;
     public Long stepSeconds;
 

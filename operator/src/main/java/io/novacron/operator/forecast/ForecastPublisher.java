@@ -124,6 +124,13 @@ public final class ForecastPublisher {
         out.memoryBytesP90.add(bytes(f.memory().highPercent(), f.memoryAvailable()));
       }
     }
+    throughput(
+        f.network(),
+        out.networkBytesPerSecond,
+        out.networkBytesPerSecondP10,
+        out.networkBytesPerSecondP90);
+    throughput(
+        f.disk(), out.diskBytesPerSecond, out.diskBytesPerSecondP10, out.diskBytesPerSecondP90);
     out.horizonSeconds = f.horizon().toSeconds();
     out.stepSeconds = f.horizon().toSeconds();
     out.predictor = f.cpu().predictor();
@@ -131,6 +138,19 @@ public final class ForecastPublisher {
     out.cpuErrorPercent = f.cpu().expectedErrorPercent();
     out.generatedAt = now.toString();
     return out;
+  }
+
+  /** Throughput forecast and its interval, in bytes per second (see {@link Resource}). */
+  private static void throughput(
+      Forecaster.Prediction p, List<Long> value, List<Long> low, List<Long> high) {
+    if (p == null) {
+      return;
+    }
+    value.add(Math.round(Resource.bytesPerSecond(p.percent())));
+    if (p.lowPercent() != null) {
+      low.add(Math.round(Resource.bytesPerSecond(p.lowPercent())));
+      high.add(Math.round(Resource.bytesPerSecond(p.highPercent())));
+    }
   }
 
   private static long bytes(double percent, long available) {

@@ -60,7 +60,7 @@ public final class ForecastService implements AutoCloseable {
         Timer.builder("novacron.forecast.cycle")
             .description("Time to forecast every VM and publish the forecasts")
             .register(meters);
-    for (Resource r : List.of(Resource.CPU, Resource.MEMORY)) {
+    for (Resource r : Resource.values()) {
       Gauge.builder("novacron.forecast.error", forecaster, f -> f.expectedError(r))
           .description(
               "Validation MAE of the serving predictor, in percentage points (NaN until trained)")
@@ -92,7 +92,7 @@ public final class ForecastService implements AutoCloseable {
   private void loadStoredModels() {
     try (Connection c = database.connect()) {
       boolean stale = false;
-      for (Resource r : List.of(Resource.CPU, Resource.MEMORY)) {
+      for (Resource r : Resource.values()) {
         var stored = ForecastModels.newest(c, r, horizon);
         stale |=
             stored

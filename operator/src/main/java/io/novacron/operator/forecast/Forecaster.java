@@ -13,11 +13,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps every running VM's features up to date as samples arrive (CPU and memory, constant memory
- * per VM) and forecasts all VMs at once: one batched forward pass per resource when the trained
- * model serves (blended with the baseline that did best on its validation window, at the weight
- * chosen there), otherwise that baseline alone (shadow mode), or the last value before any model
- * was trained.
+ * Keeps every running VM's features up to date as samples arrive (CPU, memory, network and disk
+ * throughput; constant memory per VM) and forecasts all VMs at once: one batched forward pass per
+ * resource when the trained model serves (blended with the baseline that did best on its validation
+ * window, at the weight chosen there), otherwise that baseline alone (shadow mode), or the last
+ * value before any model was trained.
  */
 public final class Forecaster implements SampleSink, AutoCloseable {
   public static final String MODEL = "model";
@@ -45,29 +45,32 @@ public final class Forecaster implements SampleSink, AutoCloseable {
       Double highPercent) {}
 
   /**
-   * A VM's forecasts; {@code anomaly} is null while its CPU follows its forecasts, else the latest
-   * deviation that made it anomalous.
+   * A VM's forecasts, each null until the VM reported that resource ({@link Resource} says in what
+   * unit); {@code anomaly} is null while its CPU follows its forecasts, else the latest deviation
+   * that made it anomalous.
    */
   public record VmForecast(
       RunningVm vm,
       Duration horizon,
       Prediction cpu,
       Prediction memory,
+      Prediction network,
+      Prediction disk,
       Long memoryAvailable,
       String anomaly) {}
 
   private static final class VmState {
     volatile RunningVm vm;
-    final FeatureState cpu;
-    final FeatureState memory;
+    final Map<Resource, FeatureState> series = new EnumMap<>(Resource.class);
     final AnomalyDetector cpuAnomaly = new AnomalyDetector();
     Long memoryAvailable;
     Instant lastSampleAt;
 
     VmState(RunningVm vm, double stepSeconds) {
       this.vm = vm;
-      this.cpu = new FeatureState(stepSeconds);
-      this.memory = new FeatureState(stepSeconds);
+      for (Resource r : Resource.values()) {
+        series.put(r, new FeatureState(stepSeconds));
+      }
     }
   }
 
@@ -87,15 +90,13 @@ public final class Forecaster implements SampleSink, AutoCloseable {
     VmState state = states.computeIfAbsent(vm.uid(), uid -> new VmState(vm, stepSeconds));
     synchronized (state) {
       state.vm = vm;
-      state.cpu.add(sample.at(), sample.cpuPercent());
+      for (Resource r : Resource.values()) {
+        state.series.get(r).add(sample.at(), r.percentOf(sample));
+      }
       state.cpuAnomaly.observe(sample.at(), sample.cpuPercent());
       state.lastSampleAt = sample.at();
-      Long used = sample.memoryUsedBytes();
-      Long available = sample.memoryAvailableBytes();
-      boolean known = used != null && available != null && available > 0;
-      state.memory.add(sample.at(), known ? 100.0 * used / available : Double.NaN);
-      if (known) {
-        state.memoryAvailable = available;
+      if (!Double.isNaN(Resource.MEMORY.percentOf(sample))) {
+        state.memoryAvailable = sample.memoryAvailableBytes();
       }
     }
   }
@@ -128,34 +129,44 @@ public final class Forecaster implements SampleSink, AutoCloseable {
   /** Forecasts every VM that has been sampled at least once. */
   public List<VmForecast> forecastAll() {
     List<VmState> ready = new ArrayList<>();
-    List<float[]> cpuFeatures = new ArrayList<>();
-    List<float[]> memoryFeatures = new ArrayList<>();
+    Map<Resource, List<float[]>> features = new EnumMap<>(Resource.class);
+    for (Resource r : Resource.values()) {
+      features.put(r, new ArrayList<>());
+    }
     List<Long> available = new ArrayList<>();
     for (VmState s : states.values()) {
       synchronized (s) {
-        if (!s.cpu.ready()) {
+        if (!s.series.get(Resource.CPU).ready()) {
           continue;
         }
         ready.add(s);
-        cpuFeatures.add(features(s.cpu));
-        memoryFeatures.add(s.memory.ready() ? features(s.memory) : null);
+        s.series.forEach((r, state) -> features.get(r).add(state.ready() ? features(state) : null));
         available.add(s.memoryAvailable);
       }
     }
     synchronized (serving) {
-      List<Prediction> cpu = predict(Resource.CPU, cpuFeatures);
-      List<Prediction> memory = predict(Resource.MEMORY, memoryFeatures);
+      Map<Resource, List<Prediction>> predicted = new EnumMap<>(Resource.class);
+      features.forEach((r, rows) -> predicted.put(r, predict(r, rows)));
       List<VmForecast> out = new ArrayList<>(ready.size());
       for (int i = 0; i < ready.size(); i++) {
         VmState s = ready.get(i);
+        Prediction cpu = predicted.get(Resource.CPU).get(i);
         String anomaly;
         synchronized (s) {
-          Prediction p = cpu.get(i);
-          s.cpuAnomaly.expect(s.lastSampleAt.plus(horizon), p.percent(), p.expectedErrorPercent());
+          s.cpuAnomaly.expect(
+              s.lastSampleAt.plus(horizon), cpu.percent(), cpu.expectedErrorPercent());
           anomaly = s.cpuAnomaly.anomalous() ? s.cpuAnomaly.lastDeviation() : null;
         }
         out.add(
-            new VmForecast(s.vm, horizon, cpu.get(i), memory.get(i), available.get(i), anomaly));
+            new VmForecast(
+                s.vm,
+                horizon,
+                cpu,
+                predicted.get(Resource.MEMORY).get(i),
+                predicted.get(Resource.NETWORK).get(i),
+                predicted.get(Resource.DISK).get(i),
+                available.get(i),
+                anomaly));
       }
       return out;
     }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.DoubleStream;
 import java.util.stream.LongStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains one global model per resource from the VMs' raw history in PostgreSQL: features computed
@@ -22,6 +24,7 @@ import java.util.stream.LongStream;
  * a background thread, never on a reconcile thread.
  */
 public final class ModelTrainer {
+  private static final Logger log = LoggerFactory.getLogger(ModelTrainer.class);
   private static final double VALIDATION_SHARE = 0.2;
   private static final int MIN_TRAINING_ROWS = 1_000;
   private static final int MIN_VALIDATION_ROWS = 100;
@@ -45,14 +48,14 @@ public final class ModelTrainer {
     this.plan = plan;
   }
 
-  /** A VM's series: sample times (epoch seconds) and percentages per resource. */
-  private record Series(long[] seconds, double[] cpu, double[] memory) {
+  /** A VM's series: sample times (epoch seconds) and percentages per resource (by ordinal). */
+  private record Series(long[] seconds, double[][] percent) {
     double[] of(Resource r) {
-      return r == Resource.CPU ? cpu : memory;
+      return percent[r.ordinal()];
     }
   }
 
-  /** Trains CPU and memory models; a resource with too little history gets none. */
+  /** Trains a model per resource; a resource with too little history gets none. */
   public List<TrainedModel> train(Connection c, Instant now) throws SQLException {
     List<Series> series = read(c, now.minus(history), now);
     // the history actually there (a new installation has less than asked for) sets the cut
@@ -64,8 +67,13 @@ public final class ModelTrainer {
     // day never seen in training
     boolean learnsTimeOfDay = span >= Duration.ofDays(1).toSeconds();
     List<TrainedModel> models = new ArrayList<>();
-    for (Resource r : List.of(Resource.CPU, Resource.MEMORY)) {
-      train(series, r, cut, learnsTimeOfDay, now).ifPresent(models::add);
+    for (Resource r : Resource.values()) {
+      try {
+        train(series, r, cut, learnsTimeOfDay, now).ifPresent(models::add);
+      } catch (RuntimeException e) {
+        // one resource's failure leaves the others' models (and its own baseline) serving
+        log.warn("Training the {} forecast model failed: {}", r, e.getMessage());
+      }
     }
     return models;
   }
@@ -140,8 +148,9 @@ public final class ModelTrainer {
     }
     if (trainX.size() < MIN_TRAINING_ROWS
         || choosing.size() < MIN_VALIDATION_ROWS
-        || scoring.size() < MIN_VALIDATION_ROWS) {
-      return Optional.empty();
+        || scoring.size() < MIN_VALIDATION_ROWS
+        || trainX.stream().allMatch(f -> f[0] == trainX.get(0)[0])) {
+      return Optional.empty(); // too little history, or values that never moved (an idle disk)
     }
     float[] y = new float[trainY.size()];
     for (int i = 0; i < y.length; i++) {
@@ -224,7 +233,10 @@ public final class ModelTrainer {
         c.prepareStatement(
             "WITH chosen AS (SELECT vm_uid FROM vm_inventory ORDER BY md5(vm_uid::text) LIMIT ?)"
                 + " SELECT s.vm_uid, s.ts, s.cpu_percent, s.memory_used_bytes,"
-                + " s.memory_available_bytes FROM vm_samples s JOIN chosen USING (vm_uid)"
+                + " s.memory_available_bytes,"
+                + " s.network_rx_bytes_per_second + s.network_tx_bytes_per_second,"
+                + " s.disk_read_bytes_per_second + s.disk_write_bytes_per_second"
+                + " FROM vm_samples s JOIN chosen USING (vm_uid)"
                 + " WHERE s.ts >= ? AND s.ts < ? ORDER BY s.vm_uid, s.ts")) {
       ps.setInt(1, maxVms);
       ps.setObject(2, Timestamps.utc(from));
@@ -240,13 +252,13 @@ public final class ModelTrainer {
             series = new SeriesBuilder();
             current = uid;
           }
-          long used = rs.getLong(4);
-          boolean usedKnown = !rs.wasNull();
-          long available = rs.getLong(5);
-          boolean memoryKnown = usedKnown && !rs.wasNull() && available > 0;
           series.seconds.add(rs.getTimestamp(2).toInstant().getEpochSecond());
-          series.cpu.add(rs.getDouble(3));
-          series.memory.add(memoryKnown ? 100.0 * used / available : Double.NaN);
+          series.percent[Resource.CPU.ordinal()].add(rs.getDouble(3));
+          series.percent[Resource.MEMORY.ordinal()].add(
+              Resource.memoryPercent(rs.getObject(4, Long.class), rs.getObject(5, Long.class)));
+          series.percent[Resource.NETWORK.ordinal()].add(
+              Resource.throughputPercent(rs.getDouble(6)));
+          series.percent[Resource.DISK.ordinal()].add(Resource.throughputPercent(rs.getDouble(7)));
         }
         series.addTo(out);
       }
@@ -256,13 +268,22 @@ public final class ModelTrainer {
 
   private static final class SeriesBuilder {
     final LongStream.Builder seconds = LongStream.builder();
-    final DoubleStream.Builder cpu = DoubleStream.builder();
-    final DoubleStream.Builder memory = DoubleStream.builder();
+    final DoubleStream.Builder[] percent = new DoubleStream.Builder[Resource.values().length];
+
+    SeriesBuilder() {
+      for (int r = 0; r < percent.length; r++) {
+        percent[r] = DoubleStream.builder();
+      }
+    }
 
     void addTo(List<Series> out) {
       long[] s = seconds.build().toArray();
       if (s.length > 0) {
-        out.add(new Series(s, cpu.build().toArray(), memory.build().toArray()));
+        double[][] values = new double[percent.length][];
+        for (int r = 0; r < percent.length; r++) {
+          values[r] = percent[r].build().toArray();
+        }
+        out.add(new Series(s, values));
       }
     }
   }

@@ -87,7 +87,8 @@ class ForecastIT {
   /**
    * CPU that swings around its own level with a 30-minute period plus noise: where it will be in 5
    * minutes follows from where it is heading, which the model can learn and the baselines (last
-   * value, averages) cannot. Memory creeps up slowly.
+   * value, averages) cannot. Memory creeps up slowly. Network throughput swings the same way around
+   * 1 MB/s (on the log scale); the disk is idle.
    */
   private static List<VmSample> history(RunningVm vm, int seed, Duration span) {
     Random random = new Random(seed);
@@ -98,8 +99,10 @@ class ForecastIT {
       double phase = 2 * Math.PI * (at.getEpochSecond() + 97L * seed) / 1800.0;
       double cpu = level + 20 * Math.sin(phase) + random.nextGaussian() * 2;
       long used = (long) ((0.3 + 0.4 * Duration.between(from, at).toSeconds() / 21_600.0) * 4e9);
+      double received = 1e6 * Math.pow(4, Math.sin(phase)) * (1 + 0.05 * random.nextGaussian());
       out.add(
-          new VmSample(vm.uid(), at, cpu, List.of(cpu), used, 4_000_000_000L, 0, 0, 0, 0, 0, 0));
+          new VmSample(
+              vm.uid(), at, cpu, List.of(cpu), used, 4_000_000_000L, 0, 0, 0, 0, received, 0));
     }
     return out;
   }
@@ -134,12 +137,14 @@ class ForecastIT {
       }
       assertThat(stored)
           .extracting(TrainedModel::resource)
-          .containsExactly(Resource.CPU, Resource.MEMORY);
+          .as("an idle disk never moved: nothing to learn, its last value serves")
+          .containsExactly(Resource.CPU, Resource.MEMORY, Resource.NETWORK);
       TrainedModel cpu = stored.get(0);
       assertThat(cpu.trainingRows()).isGreaterThan(10_000);
       assertThat(cpu.validationRows()).isGreaterThan(1_000);
       // CPU with a learnable swing: the model must beat every baseline it was checked against
       assertThat(cpu.modelServes()).isTrue();
+      assertThat(stored.get(2).modelServes()).as("network swings the same way").isTrue();
       assertThat(cpu.model().meanAbsoluteError()).isPositive();
       // the noise leaves errors on both sides of the forecast: an 80 % interval around it
       assertThat(cpu.model().residualP10()).isNegative();
@@ -156,6 +161,7 @@ class ForecastIT {
         assertThat(reloaded.modelWeight()).isEqualTo(cpu.modelWeight()).isBetween(0.25, 1.0);
         forecaster.serve(reloaded);
         forecaster.serve(ForecastModels.newest(c, Resource.MEMORY, HORIZON).orElseThrow());
+        forecaster.serve(ForecastModels.newest(c, Resource.NETWORK, HORIZON).orElseThrow());
       }
       List<Forecaster.VmForecast> forecasts = forecaster.forecastAll();
       assertThat(forecasts).hasSize(VMS);
@@ -169,6 +175,9 @@ class ForecastIT {
         assertThat(f.cpu().highPercent()).isGreaterThan(f.cpu().lowPercent());
         assertThat(f.memory()).isNotNull();
         assertThat(f.memoryAvailable()).isEqualTo(4_000_000_000L);
+        assertThat(f.network().predictor()).isEqualTo(Forecaster.MODEL);
+        // the swing spans 250 kB/s - 4 MB/s
+        assertThat(Resource.bytesPerSecond(f.network().percent())).isBetween(1e5, 1e7);
       }
     }
   }

@@ -52,6 +52,8 @@ class ForecastPublisherTest {
         Duration.ofMinutes(5),
         new Prediction(cpu, "model", "3", 2.5, cpu - 3, cpu + 1.5),
         new Prediction(50, "EWMA 10 min", "3", 1.0, 48.0, 52.5),
+        new Prediction(60, "model", "3", 4.0, 50.0, 70.0), // 1 MB/s, within 100 kB/s - 10 MB/s
+        null, // no disk reading yet
         2_000_000_000L,
         anomaly);
   }
@@ -84,6 +86,10 @@ class ForecastPublisherTest {
     assertThat(f.cpuPercentP90).containsExactly(43.2);
     assertThat(f.memoryBytesP10).containsExactly(960_000_000L);
     assertThat(f.memoryBytesP90).containsExactly(1_050_000_000L);
+    assertThat(f.networkBytesPerSecond).containsExactly(999_999L);
+    assertThat(f.networkBytesPerSecondP10).containsExactly(99_999L);
+    assertThat(f.networkBytesPerSecondP90).containsExactly(9_999_999L);
+    assertThat(f.diskBytesPerSecond).isEmpty();
     assertThat(anomalous()).isEmpty();
   }
 
@@ -122,6 +128,8 @@ class ForecastPublisherTest {
             gone,
             Duration.ofMinutes(5),
             new Prediction(10, "last value", null, null, null, null),
+            null,
+            null,
             null,
             null,
             null);

@@ -50,6 +50,21 @@ class ForecasterTest {
   }
 
   @Test
+  void networkAndDiskThroughputAreForecastToo() {
+    try (Forecaster forecaster = new Forecaster(Duration.ofSeconds(10), Duration.ofMinutes(5))) {
+      forecaster.accept(
+          VM,
+          new VmSample(
+              VM.uid(), T0, 20, List.of(20.0), null, null, 3_000, 1_000, 1, 1, 25_000, 5_000));
+      Forecaster.VmForecast f = forecaster.forecastAll().get(0);
+      assertThat(Resource.bytesPerSecond(f.network().percent()))
+          .isCloseTo(30_000, within(3.0)); // features are floats
+      assertThat(Resource.bytesPerSecond(f.disk().percent())).isCloseTo(4_000, within(0.4));
+      assertThat(f.memory()).as("the guest reported no memory").isNull();
+    }
+  }
+
+  @Test
   void vmsThatStoppedRunningAreForgotten() {
     try (Forecaster forecaster = new Forecaster(Duration.ofSeconds(10), Duration.ofMinutes(5))) {
       forecaster.accept(VM, sample(T0, 30));

@@ -4,7 +4,10 @@ import io.novacron.operator.forecast.FeatureState;
 import io.novacron.operator.forecast.MlpForecaster;
 import java.util.Random;
 
-/** Weights of a real model trained for one epoch on random rows: it runs; what it says is noise. */
+/**
+ * Weights of a real model (as many networks as the operator trains) trained for one epoch on random
+ * rows: it runs; what it says is noise.
+ */
 public final class RandomModels {
   private RandomModels() {}
 
@@ -20,7 +23,8 @@ public final class RandomModels {
     try (MlpForecaster model =
         MlpForecaster.train(
             new MlpForecaster.TrainingSet(x, y),
-            new MlpForecaster.Plan(1, batchSize, 1e-3f, 1, 1))) {
+            new MlpForecaster.Plan(
+                1, batchSize, 1e-3f, 1, MlpForecaster.Plan.standard().members()))) {
       return model.parameters();
     }
   }
