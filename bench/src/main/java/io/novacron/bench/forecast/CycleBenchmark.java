@@ -26,9 +26,11 @@ import java.util.UUID;
 
 /**
  * One forecasting cycle for 10,000 VMs on 1,000 hosts, timed piece by piece: one sample per VM into
- * the features, every VM forecast (a trained model serving CPU and memory, batched), and a
- * rebalancing round over the pool. Baseline in the same run: the same forecasts one VM at a time.
- * Also the heap the forecaster's per-VM state takes. Args: [vms=10000] [hosts=1000] [cycles=10].
+ * the features, every VM forecast (a trained model serving each resource, batched), and a
+ * rebalancing round over the pool. The operator runs a cycle every minute for as long as it runs:
+ * the first cycles (JIT compilation, PyTorch's first calls) are timed apart from the steady state.
+ * Baseline in the same run: the same forecasts one VM at a time. Also the heap the forecaster's
+ * per-VM state takes. Args: [vms=10000] [hosts=1000] [measured cycles=30].
  */
 public final class CycleBenchmark {
   private static final Duration STEP = Duration.ofSeconds(10);
@@ -37,7 +39,7 @@ public final class CycleBenchmark {
   public static void main(String[] args) {
     int vms = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int hosts = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
-    int cycles = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    int cycles = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     DjlSetup.configure(Path.of("").toAbsolutePath().resolve("bench/target/djl"));
     Random random = new Random(3);
     byte[] weights = RandomModels.weights(random, 2048, 256);
@@ -80,11 +82,12 @@ public final class CycleBenchmark {
     }
     RebalancePlanner planner = new RebalancePlanner(new PlacementPlanner(4, 1));
 
-    double[] feedMs = new double[cycles];
-    double[] forecastMs = new double[cycles];
-    double[] planMs = new double[cycles];
+    int warmup = 10;
+    double[] feedMs = new double[warmup + cycles];
+    double[] forecastMs = new double[warmup + cycles];
+    double[] planMs = new double[warmup + cycles];
     int moves = 0;
-    for (int c = 0; c < cycles; c++) {
+    for (int c = 0; c < warmup + cycles; c++) {
       long a = System.nanoTime();
       feed(forecaster, running, level, random, t);
       t = t.plus(STEP);
@@ -128,19 +131,26 @@ public final class CycleBenchmark {
     forecaster.close();
 
     System.out.printf(
-        "%nForecast cycle, %,d VMs on %,d hosts (median of %d cycles):%n", vms, hosts, cycles);
-    System.out.printf("  features (one sample per VM)        %8.1f ms%n", median(feedMs));
+        "%nForecast cycle, %,d VMs on %,d hosts (median of %d cycles after %d warm-up cycles):%n",
+        vms, hosts, cycles, warmup);
+    double feed = median(steady(feedMs, warmup));
+    double forecast = median(steady(forecastMs, warmup));
+    double plan = median(steady(planMs, warmup));
+    System.out.printf("  features (one sample per VM)        %8.1f ms%n", feed);
     int resources = Resource.values().length;
     System.out.printf(
         "  forecasts (%d resources, batched)   %8.1f ms   (%,.0f VMs/s, %,.0f forecasts/s)%n",
-        resources,
-        median(forecastMs),
-        vms / median(forecastMs) * 1000,
-        resources * vms / median(forecastMs) * 1000);
-    System.out.printf("  rebalancing round (%d moves)         %8.1f ms%n", moves, median(planMs));
+        resources, forecast, vms / forecast * 1000, resources * vms / forecast * 1000);
+    System.out.printf("  rebalancing round (%d moves)         %8.1f ms%n", moves, plan);
+    System.out.printf("  whole cycle                         %8.1f ms%n", feed + forecast + plan);
     System.out.printf(
-        "  whole cycle                         %8.1f ms%n",
-        median(feedMs) + median(forecastMs) + median(planMs));
+        "  first cycle (cold)                  %8.1f ms   (forecasts %.1f ms)%n",
+        feedMs[0] + forecastMs[0] + planMs[0], forecastMs[0]);
+    System.out.printf(
+        "  warm-up cycles, median              %8.1f ms%n",
+        median(Arrays.copyOf(feedMs, warmup))
+            + median(Arrays.copyOf(forecastMs, warmup))
+            + median(Arrays.copyOf(planMs, warmup)));
     System.out.printf(
         "  baseline: CPU forecasts one VM at a time %8.1f ms (%,.0f/s)%n",
         oneByOneMs, vms / oneByOneMs * 1000);
@@ -178,6 +188,10 @@ public final class CycleBenchmark {
     }
     Runtime r = Runtime.getRuntime();
     return r.totalMemory() - r.freeMemory();
+  }
+
+  private static double[] steady(double[] perCycle, int warmup) {
+    return Arrays.copyOfRange(perCycle, warmup, perCycle.length);
   }
 
   private static double median(double[] values) {
