@@ -82,6 +82,11 @@ public final class IngestionBenchmark {
           samples.size() + baseline.size(),
           db.scalar("SELECT count(*) FROM vm_rollup_1m"),
           db.scalar("SELECT count(*) FROM vm_rollup_1h"));
+      System.out.printf(
+          "  hour-row updates heap-only (HOT): %s%n",
+          db.scalar(
+              "SELECT n_tup_hot_upd || ' of ' || n_tup_upd FROM pg_stat_user_tables"
+                  + " WHERE relname = 'vm_rollup_1h'"));
     }
   }
 
