@@ -246,22 +246,17 @@ public final class EvaluateTraces {
     // the blend weight is chosen on the newest part of the training data, with a model that did
     // not learn from it; the model that is scored learned from the whole training part
     int validationFrom = validationStart(trace, v);
+    double[] validationMlp = mlpForecasts(forBlend, f, v.length, validationFrom, split - h);
     double weight =
-        bestWeight(
-            mlpForecasts(forBlend, f, v.length, validationFrom, split - h),
-            ewma,
-            v,
-            h,
-            validationFrom,
-            trainTo);
+        TrainedModel.bestWeight(
+            w ->
+                errorOver(blend(validationMlp, ewma.forecasts(), w), v, h, validationFrom, trainTo)
+                    .meanAbsoluteError());
     double[] mlp = mlpForecasts(model, f, v.length, split, v.length - h);
     double[] blended = blend(mlp, ewma.forecasts(), weight);
     double coverage =
         intervalCoverage(
-            blend(
-                mlpForecasts(forBlend, f, v.length, validationFrom, split - h),
-                ewma.forecasts(),
-                weight),
+            blend(validationMlp, ewma.forecasts(), weight),
             blended,
             v,
             h,
@@ -269,13 +264,13 @@ public final class EvaluateTraces {
             trainTo,
             split);
 
-    ForecastError blendError = errorOver(blended, v, h, split);
-    ForecastError mlpError = errorOver(mlp, v, h, split);
-    ForecastError lastError = errorOver(last.forecasts(), v, h, split);
-    ForecastError maError = errorOver(movingAverage.forecasts(), v, h, split);
-    ForecastError ewmaError = errorOver(ewma.forecasts(), v, h, split);
+    ForecastError blendError = errorOver(blended, v, h, split, v.length - h);
+    ForecastError mlpError = errorOver(mlp, v, h, split, v.length - h);
+    ForecastError lastError = errorOver(last.forecasts(), v, h, split, v.length - h);
+    ForecastError maError = errorOver(movingAverage.forecasts(), v, h, split, v.length - h);
+    ForecastError ewmaError = errorOver(ewma.forecasts(), v, h, split, v.length - h);
     ForecastError seasonalError =
-        seasonal == null ? null : errorOver(seasonal.forecasts(), v, h, split);
+        seasonal == null ? null : errorOver(seasonal.forecasts(), v, h, split, v.length - h);
     double bestBaseline =
         Math.min(
             Math.min(lastError.meanAbsoluteError(), maError.meanAbsoluteError()),
@@ -353,27 +348,6 @@ public final class EvaluateTraces {
     return out;
   }
 
-  /** The MLP's share (a quarter to all) that forecasts best over the origins [from, to). */
-  private static double bestWeight(
-      double[] mlp, Baseline ewma, double[] v, int h, int from, int to) {
-    double best = 0;
-    double bestError = Double.POSITIVE_INFINITY;
-    for (double w : TrainedModel.MODEL_WEIGHTS) {
-      ForecastError e = new ForecastError();
-      double[] blended = blend(mlp, ewma.forecasts(), w);
-      for (int o = from; o < to; o++) {
-        if (!Double.isNaN(blended[o]) && !Double.isNaN(v[o + h])) {
-          e.add(blended[o], v[o + h]);
-        }
-      }
-      if (e.count() > 0 && e.meanAbsoluteError() < bestError) {
-        bestError = e.meanAbsoluteError();
-        best = w;
-      }
-    }
-    return best;
-  }
-
   private static double[] blend(double[] mlp, double[] baseline, double weight) {
     double[] out = new double[mlp.length];
     for (int o = 0; o < out.length; o++) {
@@ -403,9 +377,10 @@ public final class EvaluateTraces {
     return out;
   }
 
-  private static ForecastError errorOver(double[] forecasts, double[] v, int h, int from) {
+  /** The error of the forecasts made at the origins [from, to). */
+  private static ForecastError errorOver(double[] forecasts, double[] v, int h, int from, int to) {
     ForecastError e = new ForecastError();
-    for (int o = from; o + h < v.length; o++) {
+    for (int o = from; o < to && o + h < v.length; o++) {
       if (!Double.isNaN(forecasts[o]) && !Double.isNaN(v[o + h])) {
         e.add(forecasts[o], v[o + h]);
       }

@@ -305,27 +305,32 @@ public final class ReplaySimulator {
 
   /** The model's share (as the operator's trainer tries them) that forecasts best on validation. */
   private static double bestWeight(MlpForecaster model, List<double[]> series, double alpha) {
-    double best = 1;
-    double bestError = Double.POSITIVE_INFINITY;
-    for (double weight : TrainedModel.MODEL_WEIGHTS) {
-      ForecastError e = new ForecastError();
-      for (double[] s : series) {
-        float[][] f = EvaluateTraces.featuresOf(s, STEP_SECONDS);
-        double[] ewma = Baselines.ewma(s, alpha);
-        int from = validationStart(s);
-        int to = s.length - 1;
-        float[] change = model.predict(Arrays.copyOfRange(f, from, to));
-        for (int t = from; t < to; t++) {
-          double mlp = s[t] + 100 * change[t - from];
-          e.add(TrainedModel.blend(weight, mlp, ewma[t]), s[t + 1]);
-        }
+    List<double[]> mlp = new ArrayList<>();
+    List<double[]> ewma = new ArrayList<>();
+    for (double[] s : series) {
+      int from = validationStart(s);
+      float[] change =
+          model.predict(
+              Arrays.copyOfRange(EvaluateTraces.featuresOf(s, STEP_SECONDS), from, s.length - 1));
+      double[] forecasts = new double[change.length];
+      for (int i = 0; i < change.length; i++) {
+        forecasts[i] = s[from + i] + 100 * change[i];
       }
-      if (e.meanAbsoluteError() < bestError) {
-        bestError = e.meanAbsoluteError();
-        best = weight;
-      }
+      mlp.add(forecasts);
+      ewma.add(Arrays.copyOfRange(Baselines.ewma(s, alpha), from, s.length - 1));
     }
-    return best;
+    return TrainedModel.bestWeight(
+        weight -> {
+          ForecastError e = new ForecastError();
+          for (int k = 0; k < series.size(); k++) {
+            double[] s = series.get(k);
+            int from = validationStart(s);
+            for (int i = 0; i < mlp.get(k).length; i++) {
+              e.add(TrainedModel.blend(weight, mlp.get(k)[i], ewma.get(k)[i]), s[from + i + 1]);
+            }
+          }
+          return e.meanAbsoluteError();
+        });
   }
 
   /** Each VM's forecast of step t+1 made at step t (features from its own replayed usage). */

@@ -211,20 +211,17 @@ public final class ModelTrainer {
 
   /** The model's share of the blend with that baseline with the lowest MAE over these origins. */
   private static double bestWeight(Origins origins, double[] modelPercent, int baseline) {
-    double best = 1;
-    double bestError = Double.POSITIVE_INFINITY;
-    for (double weight : TrainedModel.MODEL_WEIGHTS) {
-      ForecastError e = new ForecastError();
-      for (int i = 0; i < origins.size(); i++) {
-        double baselinePercent = OnlineBaselines.forecast(baseline, origins.x.get(i));
-        e.add(TrainedModel.blend(weight, modelPercent[i], baselinePercent), origins.actual.get(i));
-      }
-      if (e.meanAbsoluteError() < bestError) {
-        bestError = e.meanAbsoluteError();
-        best = weight;
-      }
-    }
-    return best;
+    return TrainedModel.bestWeight(
+        weight -> {
+          ForecastError e = new ForecastError();
+          for (int i = 0; i < origins.size(); i++) {
+            double baselinePercent = OnlineBaselines.forecast(baseline, origins.x.get(i));
+            e.add(
+                TrainedModel.blend(weight, modelPercent[i], baselinePercent),
+                origins.actual.get(i));
+          }
+          return e.meanAbsoluteError();
+        });
   }
 
   private List<Series> read(Connection c, Instant from, Instant to) throws SQLException {

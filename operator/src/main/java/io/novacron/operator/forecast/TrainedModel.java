@@ -3,6 +3,7 @@ package io.novacron.operator.forecast;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * A trained model and how it did against the best online baseline on the most recent validation
@@ -55,6 +56,23 @@ public record TrainedModel(
    * baseline's; the best one is kept with the model.
    */
   public static final List<Double> MODEL_WEIGHTS = List.of(0.25, 0.5, 0.75, 1.0);
+
+  /**
+   * The share in {@link #MODEL_WEIGHTS} whose blend has the lowest error by {@code errorOfWeight}
+   * (the model alone when no share has a number).
+   */
+  public static double bestWeight(DoubleUnaryOperator errorOfWeight) {
+    double best = 1;
+    double bestError = Double.POSITIVE_INFINITY;
+    for (double weight : MODEL_WEIGHTS) {
+      double error = errorOfWeight.applyAsDouble(weight);
+      if (error < bestError) {
+        bestError = error;
+        best = weight;
+      }
+    }
+    return best;
+  }
 
   /**
    * A served forecast from the model's and the baseline's, the model's share being {@code weight}.
