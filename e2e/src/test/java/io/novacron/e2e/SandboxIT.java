@@ -121,12 +121,17 @@ class SandboxIT {
         .until(
             () -> kubectl("get", "nvm", "web-1", "-o", "yaml").out(),
             out -> out.contains("usage:") && out.contains("cpuPercent:"));
-    // and a forecast, from the last value until enough history has trained a model
+    // and a forecast of every resource, from the last value until enough history trains a model
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
             () -> kubectl("get", "nvm", "web-1", "-o", "jsonpath={.status.forecast}").out(),
-            out -> out.contains("\"predictor\"") && out.contains("\"horizonSeconds\":300"));
+            out ->
+                out.contains("\"predictor\"")
+                    && out.contains("\"horizonSeconds\":300")
+                    && out.contains("\"cpuPercent\":[")
+                    && out.contains("\"networkBytesPerSecond\":[")
+                    && out.contains("\"diskBytesPerSecond\":["));
   }
 
   @Test
