@@ -154,7 +154,8 @@ public final class ReplaySimulator {
 
   /**
    * Steps through the replay; before each step the policy may move VMs (planned from the usage just
-   * seen or from the forecast of the coming step), then the step's real usage is scored.
+   * seen or from the forecast of the coming step) at the planner's {@code threshold} (0: never
+   * moves), then the step's real usage is scored.
    */
   private static Outcome simulate(
       double[][] usage, double[][] forecasts, int hosts, int steps, int threshold) {
