@@ -198,7 +198,7 @@ public final class MigrationBenchmark {
     spec.boot = new BootSpec();
     spec.boot.kernel = hosts.guestKernel().toString();
     spec.boot.initrd = hosts.guestInitrd().toString();
-    spec.boot.cmdline = "console=ttyS0 quiet" + cmdline;
+    spec.boot.cmdline = "console=ttyS0 quiet no_timer_check" + cmdline;
     vm.setSpec(spec);
     LibvirtHost host = connections.host(uri);
     host.define(

@@ -237,7 +237,7 @@ class LibvirtHostsIT {
     edit(
         "elastic",
         v -> {
-          v.getSpec().boot.cmdline = "console=ttyS0 quiet loglevel=3";
+          v.getSpec().boot.cmdline = GUEST_CMDLINE + " loglevel=3";
           return v;
         });
     VirtualMachine pending =
@@ -371,7 +371,7 @@ class LibvirtHostsIT {
   @Order(12)
   void collectorReportsABusyGuestAboveAnIdleOneAndStaysSaneAcrossARestart() {
     VirtualMachine burner = vm("burner", "pool-b");
-    burner.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.burn=1";
+    burner.getSpec().boot.cmdline = GUEST_CMDLINE + " novacron.burn=1";
     create(burner);
     VirtualMachine idler = vm("idler", "pool-b");
     idler.getSpec().maxMemory = new Quantity("256Mi"); // ballooned below its total memory

@@ -630,14 +630,14 @@ class MigrationIT {
   /** A booted guest that rewrites its memory all the time (a tmpfs loop in its init). */
   static VirtualMachine bootedDirtyGuest(String name) {
     VirtualMachine dirty = vm(name, "mig");
-    dirty.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.dirty=1";
+    dirty.getSpec().boot.cmdline = GUEST_CMDLINE + " novacron.dirty=1";
     return bootedVm(dirty);
   }
 
   /** Guests named burn-* keep one CPU busy (a loop in their init). */
   static VirtualMachine burning(VirtualMachine vm) {
     if (vm.getMetadata().getName().startsWith("burn-")) {
-      vm.getSpec().boot.cmdline = "console=ttyS0 quiet novacron.burn=1";
+      vm.getSpec().boot.cmdline = GUEST_CMDLINE + " novacron.burn=1";
     }
     return vm;
   }

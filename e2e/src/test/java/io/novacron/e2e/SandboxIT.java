@@ -151,7 +151,7 @@ class SandboxIT {
           boot:
             kernel: %s
             initrd: %s
-            cmdline: console=ttyS0 quiet
+            cmdline: console=ttyS0 quiet no_timer_check
         """
             .formatted(sandbox.hosts().guestKernel(), sandbox.hosts().guestInitrd()));
     assertThat(kubectl("apply", "--validate=false", "-f", file.toString()).out())
