@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -213,17 +212,25 @@ final class PoolMigrations {
         .anyMatch(m -> !finished(m));
   }
 
-  /** UIDs of the VMs with a Migration under way, or one that ended after {@code since}. */
-  static Set<String> recentlyMoved(List<Migration> migrations, Instant since) {
-    return migrations.stream()
-        .filter(m -> m.getStatus().vmUid != null)
-        .filter(
-            m ->
-                !finished(m)
-                    || (m.getStatus().completionTime != null
-                        && Instant.parse(m.getStatus().completionTime).isAfter(since)))
-        .map(m -> m.getStatus().vmUid)
-        .collect(Collectors.toSet());
+  /**
+   * The VMs with a Migration under way, or one that ended after {@code since}: UID to the host a
+   * move under way goes to ("" when it has none yet, or the move ended).
+   */
+  static Map<String, String> recentlyMoved(List<Migration> migrations, Instant since) {
+    Map<String, String> out = new HashMap<>();
+    for (Migration m : migrations) {
+      if (m.getStatus().vmUid == null) {
+        continue;
+      }
+      if (!finished(m)) {
+        String target = m.getStatus().targetHost;
+        out.put(m.getStatus().vmUid, target == null ? "" : target);
+      } else if (m.getStatus().completionTime != null
+          && Instant.parse(m.getStatus().completionTime).isAfter(since)) {
+        out.putIfAbsent(m.getStatus().vmUid, "");
+      }
+    }
+    return out;
   }
 
   private static Evacuation progress(int vmsRemaining, List<Migration> ours) {

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,7 @@ final class PoolRebalancer {
       List<HostStatus> hosts,
       List<VirtualMachine> placed,
       List<MoveRecommendation> previous,
-      Set<String> coolingDown,
+      Map<String, String> coolingDown,
       KubernetesClient client) {
     String name = pool.getMetadata().getName();
     Instant now = clock.instant();
@@ -78,7 +79,8 @@ final class PoolRebalancer {
                     pool.getSpec().overcommit.cpu, pool.getSpec().overcommit.memory))
             .plan(
                 views(pool, hosts, placed),
-                candidates(placed, coolingDown),
+                candidates(placed, uid -> !coolingDown.containsKey(uid), Map.of()),
+                candidates(placed, coolingDown::containsKey, coolingDown),
                 pool.getSpec().rebalancing.threshold,
                 before,
                 Math.max(1, pool.getSpec().rebalancing.limits.perPool));
@@ -146,16 +148,17 @@ final class PoolRebalancer {
   }
 
   /**
-   * Running VMs with a forecast that were not moved lately; a VM with an invalid spec has no domain
-   * and is left out.
+   * Running VMs with a forecast that {@code chosen} accepts, each on its host, or on the host
+   * {@code movingTo} names for it (a move under way); a VM with an invalid spec has no domain and
+   * is left out.
    */
-  private static List<Candidate> candidates(List<VirtualMachine> placed, Set<String> coolingDown) {
+  private static List<Candidate> candidates(
+      List<VirtualMachine> placed, Predicate<String> chosen, Map<String, String> movingTo) {
     List<Candidate> out = new ArrayList<>();
     for (VirtualMachine vm : placed) {
       VirtualMachineStatus s = vm.getStatus();
-      if (s.forecast == null
-          || s.forecast.cpuPercent.isEmpty()
-          || coolingDown.contains(vm.getMetadata().getUid())) {
+      String uid = vm.getMetadata().getUid();
+      if (s.forecast == null || s.forecast.cpuPercent.isEmpty() || !chosen.test(uid)) {
         continue;
       }
       try {
@@ -169,7 +172,7 @@ final class PoolRebalancer {
                 vm.getMetadata().getUid(),
                 vm.getMetadata().getNamespace(),
                 vm.getMetadata().getName(),
-                s.host,
+                movingTo.getOrDefault(uid, "").isEmpty() ? s.host : movingTo.get(uid),
                 request,
                 VmCores.at(vm, s.forecast.cpuPercent.get(0)),
                 bytes));

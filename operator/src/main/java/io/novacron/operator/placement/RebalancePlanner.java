@@ -65,17 +65,33 @@ public final class RebalancePlanner {
       int threshold,
       Set<String> previous,
       int maxMoves) {
+    return plan(hosts, vms, List.of(), threshold, previous, maxMoves);
+  }
+
+  /**
+   * As {@link #plan(List, List, int, Set, int)}, with {@code staying}: VMs that may not move now (a
+   * move under way or just made) but whose load counts on their host all the same.
+   */
+  public List<Move> plan(
+      List<HostView> hosts,
+      List<Candidate> vms,
+      List<Candidate> staying,
+      int threshold,
+      Set<String> previous,
+      int maxMoves) {
     Map<String, HostView> views = new LinkedHashMap<>();
     Map<String, double[]> load = new LinkedHashMap<>(); // host -> {cores, bytes}
     for (HostView h : hosts) {
       views.put(h.name(), h);
       load.put(h.name(), new double[2]);
     }
-    for (Candidate vm : vms) {
-      double[] l = load.get(vm.host());
-      if (l != null) {
-        l[0] += vm.forecastCores();
-        l[1] += vm.forecastBytes();
+    for (List<Candidate> group : List.of(vms, staying)) {
+      for (Candidate vm : group) {
+        double[] l = load.get(vm.host());
+        if (l != null) {
+          l[0] += vm.forecastCores();
+          l[1] += vm.forecastBytes();
+        }
       }
     }
     List<Move> moves = new ArrayList<>();

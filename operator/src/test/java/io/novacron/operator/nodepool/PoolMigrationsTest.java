@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,9 +131,11 @@ class PoolMigrationsTest {
     Migration recent =
         migrationOf("uid-recent", MigrationStatus.Phase.Succeeded, NOW.minusSeconds(60));
     Migration running = migrationOf("uid-running", MigrationStatus.Phase.Running, null);
+    running.getStatus().targetHost = "h2";
     assertThat(
             PoolMigrations.recentlyMoved(List.of(done, recent, running), NOW.minusSeconds(15 * 60)))
-        .containsExactlyInAnyOrder("uid-recent", "uid-running");
+        .as("a move under way names where it goes")
+        .containsExactlyInAnyOrderEntriesOf(Map.of("uid-recent", "", "uid-running", "h2"));
   }
 
   List<Migration> migrations() {

@@ -15,7 +15,7 @@ import io.novacron.policy.testing.MockApi;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,7 +81,7 @@ class PoolRebalancerTest {
     placed.add(vm("a", "busy", 100));
     placed.add(vm("b", "busy", 90));
     List<MoveRecommendation> recs =
-        rebalancer.recommend(pool, hosts, placed, List.of(), Set.of(), client);
+        rebalancer.recommend(pool, hosts, placed, List.of(), Map.of(), client);
     assertThat(recs)
         .singleElement()
         .satisfies(
@@ -98,7 +98,7 @@ class PoolRebalancerTest {
 
     // within the interval the same recommendations stand, whatever the load does
     clock.set(T0.plusSeconds(60));
-    assertThat(rebalancer.recommend(pool, hosts, reload(), recs, Set.of(), client)).isEqualTo(recs);
+    assertThat(rebalancer.recommend(pool, hosts, reload(), recs, Map.of(), client)).isEqualTo(recs);
 
     // next interval, the load has dropped: nothing to recommend, and the VM's is cleared
     clock.set(T0.plusSeconds(301));
@@ -107,7 +107,7 @@ class PoolRebalancerTest {
       vm.getStatus().forecast.cpuPercent.set(0, 1.0);
       calm.add(client.resource(vm).updateStatus());
     }
-    assertThat(rebalancer.recommend(pool, hosts, calm, recs, Set.of(), client)).isEmpty();
+    assertThat(rebalancer.recommend(pool, hosts, calm, recs, Map.of(), client)).isEmpty();
     assertThat(recommendationOf(moved)).isNull();
   }
 
@@ -117,7 +117,7 @@ class PoolRebalancerTest {
     quiet.setStatus(new VirtualMachineStatus());
     quiet.getStatus().host = "busy";
     quiet = client.resource(quiet).updateStatus();
-    assertThat(rebalancer.recommend(pool, hosts, List.of(quiet), List.of(), Set.of(), client))
+    assertThat(rebalancer.recommend(pool, hosts, List.of(quiet), List.of(), Map.of(), client))
         .isEmpty();
   }
 

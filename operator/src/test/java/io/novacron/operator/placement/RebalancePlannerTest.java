@@ -55,6 +55,17 @@ class RebalancePlannerTest {
   }
 
   @Test
+  void aVmThatMayNotMoveStillCountsOnTheHostItIsGoingTo() {
+    // "a" is on its way to the idle host: with its load counted there, the pool is balanced
+    List<Candidate> movable = List.of(vm("b", "busy", 3), vm("c", "busy", 2));
+    List<Candidate> staying = List.of(vm("a", "idle", 3));
+    List<HostView> hosts = List.of(host("busy"), host("idle"));
+    assertThat(planner.plan(hosts, movable, staying, 3, Set.of(), 5)).isEmpty();
+    // left out, its load would vanish and "b" would follow it
+    assertThat(planner.plan(hosts, movable, List.of(), 3, Set.of(), 5)).isNotEmpty();
+  }
+
+  @Test
   void aBalancedPoolGetsNoMove() {
     assertThat(
             planner.plan(
