@@ -70,6 +70,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
   private Instant closing = Instant.MIN;
   private boolean watermarkKnown; // guarded by queue
   private final Thread closer;
+  private final Object closerWake = new Object();
   private volatile Instant rolledUpThrough = Instant.MIN;
   private Instant nextMaintenance = Instant.MIN; // guarded by this
 
@@ -221,6 +222,9 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
             pending = List.of();
             pendingOldest = null;
           }
+          if (backlog() == 0) {
+            wakeCloser(); // the minutes these samples held back can close now, not in up to 0.5 s
+          }
           if (!healthy) {
             log.info("Metric database writable again; backlog {}", backlog());
           }
@@ -371,9 +375,10 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
     while (running) {
       Instant now = clock.instant();
       if (!closeThrough(now).truncatedTo(ChronoUnit.MINUTES).isAfter(rolledUpThrough)) {
-        sleep(CLOSE_EVERY); // no minute can close yet: no need to ask the database
+        awaitCloserWake(); // no minute can close yet: no need to ask the database
         continue;
       }
+      boolean caughtUp = true;
       try (Connection c = connections.connect()) {
         c.setAutoCommit(false);
         Instant from = partitions.firstKeptInstant(now);
@@ -385,8 +390,10 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
         aggregates.forgetBefore(closed.through());
         minutesFromSamples.addAndGet(closed.fromSamples());
         minutesFromRaw.addAndGet(closed.fromRaw());
-        // once caught up (not while a backlog drains), the dashboard windows follow the rollups
-        if (closed.through().isAfter(watermark) && queued() < batchSize) {
+        // samples written while this closing ran may let more minutes close: those first, since
+        // refreshing the dashboard windows (~0.5 s for 10,000 VMs) is wasted on minutes still open
+        caughtUp = !closeThrough(clock.instant()).truncatedTo(ChronoUnit.MINUTES).isAfter(through);
+        if (closed.through().isAfter(watermark) && caughtUp && queued() < batchSize) {
           WindowSummaries.refresh(c, closed.through());
           c.commit();
         }
@@ -394,7 +401,28 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       } catch (SQLException | RuntimeException e) {
         log.debug("Closing rollup minutes failed, will retry: {}", e.getMessage());
       }
-      sleep(CLOSE_EVERY);
+      // while a backlog drains, closings stay spaced: each one merges its minutes into 10,000 hours
+      if (caughtUp || queued() >= batchSize) {
+        awaitCloserWake();
+      }
+    }
+  }
+
+  /** The closer rests until the next check, or until the writers have drained their backlog. */
+  private void awaitCloserWake() {
+    synchronized (closerWake) {
+      try {
+        closerWake.wait(CLOSE_EVERY.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+      }
+    }
+  }
+
+  private void wakeCloser() {
+    synchronized (closerWake) {
+      closerWake.notifyAll();
     }
   }
 
