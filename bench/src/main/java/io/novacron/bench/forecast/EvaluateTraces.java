@@ -1,10 +1,12 @@
 package io.novacron.bench.forecast;
 
+import io.novacron.operator.forecast.AnomalyDetector;
 import io.novacron.operator.forecast.Baselines;
 import io.novacron.operator.forecast.Baselines.Baseline;
 import io.novacron.operator.forecast.DjlSetup;
 import io.novacron.operator.forecast.FeatureState;
 import io.novacron.operator.forecast.ForecastError;
+import io.novacron.operator.forecast.Forecaster.Prediction;
 import io.novacron.operator.forecast.MlpForecaster;
 import io.novacron.operator.forecast.Residuals;
 import io.novacron.operator.forecast.Resource;
@@ -110,6 +112,7 @@ public final class EvaluateTraces {
       }
       int[] tally = wins.computeIfAbsent(resource + ", " + minutes + " min", k -> new int[3]);
       List<String> coverage = new ArrayList<>();
+      List<String> anomalies = new ArrayList<>();
       for (int i = 0; i < usable.size(); i++) {
         RowResult row =
             printRow(usable.get(i), resource, minutes, features.get(i), forBlend, model);
@@ -117,10 +120,16 @@ public final class EvaluateTraces {
         tally[1] += row.modelOneMinusWape() >= 0.9 ? 1 : 0;
         tally[2]++;
         coverage.add(String.format("%.0f %%", 100 * row.intervalCoverage()));
+        anomalies.add(row.anomaliesRaised());
       }
       System.out.println(
           "  80 % interval (validation error quantiles) holds the actual value: "
               + String.join(", ", coverage));
+      if (resource == Resource.CPU) {
+        System.out.println(
+            "  Anomalous raised (band 2 x interval / 3 x validation MAE): "
+                + String.join(", ", anomalies));
+      }
     }
   }
 
@@ -211,7 +220,10 @@ public final class EvaluateTraces {
   }
 
   private record RowResult(
-      boolean beatsBestBaseline, double modelOneMinusWape, double intervalCoverage) {}
+      boolean beatsBestBaseline,
+      double modelOneMinusWape,
+      double intervalCoverage,
+      String anomaliesRaised) {}
 
   private static RowResult printRow(
       Trace trace,
@@ -254,15 +266,25 @@ public final class EvaluateTraces {
                     .meanAbsoluteError());
     double[] mlp = mlpForecasts(model, f, v.length, split, v.length - h);
     double[] blended = blend(mlp, ewma.forecasts(), weight);
-    double coverage =
-        intervalCoverage(
-            blend(validationMlp, ewma.forecasts(), weight),
-            blended,
-            v,
-            h,
-            validationFrom,
-            trainTo,
-            split);
+    double[] validationBlend = blend(validationMlp, ewma.forecasts(), weight);
+    Residuals residuals = new Residuals();
+    for (int o = validationFrom; o < trainTo; o++) {
+      if (!Double.isNaN(validationBlend[o]) && !Double.isNaN(v[o + h])) {
+        residuals.add(validationBlend[o], v[o + h]);
+      }
+    }
+    double p10 = residuals.quantile(Residuals.LOW_QUANTILE);
+    double p90 = residuals.quantile(Residuals.HIGH_QUANTILE);
+    double coverage = intervalCoverage(blended, v, h, split, p10, p90);
+    double validationError =
+        errorOver(validationBlend, v, h, validationFrom, trainTo).meanAbsoluteError();
+    String anomalies =
+        String.format(
+            "%s %d / %d in %.1f days",
+            trace.name(),
+            anomaliesRaised(blended, v, h, step, split, p10, p90, validationError, true),
+            anomaliesRaised(blended, v, h, step, split, p10, p90, validationError, false),
+            (v.length - split) * step / (double) DAY);
 
     ForecastError blendError = errorOver(blended, v, h, split, v.length - h);
     ForecastError mlpError = errorOver(mlp, v, h, split, v.length - h);
@@ -291,30 +313,18 @@ public final class EvaluateTraces {
         cell(ewmaError) + " (" + ewma.name() + ")",
         seasonalError == null || seasonalError.count() == 0 ? "n/a" : cell(seasonalError));
     return new RowResult(
-        blendError.meanAbsoluteError() < bestBaseline, blendError.oneMinusWape(), coverage);
+        blendError.meanAbsoluteError() < bestBaseline,
+        blendError.oneMinusWape(),
+        coverage,
+        anomalies);
   }
 
   /**
-   * The share of evaluated actual values inside the 80 % interval the operator serves: the forecast
-   * plus the 10th and 90th percentiles of the errors on the validation origins [from, to)
-   * (forecasts of the model that did not learn from them), checked from {@code split} on.
+   * The share of evaluated actual values (from {@code split} on) inside the 80 % interval the
+   * operator serves: the forecast plus the 10th and 90th percentiles of the validation errors.
    */
   private static double intervalCoverage(
-      double[] validationForecasts,
-      double[] forecasts,
-      double[] v,
-      int h,
-      int from,
-      int to,
-      int split) {
-    Residuals residuals = new Residuals();
-    for (int o = from; o < to; o++) {
-      if (!Double.isNaN(validationForecasts[o]) && !Double.isNaN(v[o + h])) {
-        residuals.add(validationForecasts[o], v[o + h]);
-      }
-    }
-    double p10 = residuals.quantile(Residuals.LOW_QUANTILE);
-    double p90 = residuals.quantile(Residuals.HIGH_QUANTILE);
+      double[] forecasts, double[] v, int h, int split, double p10, double p90) {
     int inside = 0;
     int count = 0;
     for (int o = split; o + h < v.length; o++) {
@@ -325,6 +335,46 @@ public final class EvaluateTraces {
       }
     }
     return (double) inside / count;
+  }
+
+  /**
+   * How often the operator's anomaly detector would have raised {@code Anomalous} over the
+   * evaluated part, fed as the operator feeds it: a forecast once a minute, every value checked.
+   * With {@code interval}, its band comes from the 80 % interval; without, from the validation
+   * error alone (the band before intervals existed).
+   */
+  private static int anomaliesRaised(
+      double[] forecasts,
+      double[] v,
+      int h,
+      int step,
+      int split,
+      double p10,
+      double p90,
+      double validationError,
+      boolean interval) {
+    AnomalyDetector detector = new AnomalyDetector();
+    Instant start = Instant.EPOCH;
+    int raised = 0;
+    for (int o = split; o + h < v.length; o++) {
+      Instant at = start.plusSeconds((long) o * step);
+      if (!Double.isNaN(v[o]) && detector.observe(at, v[o]).orElse(false)) {
+        raised++;
+      }
+      if (!Double.isNaN(forecasts[o]) && (long) o * step % 60 == 0) {
+        double[] band = Residuals.interval(forecasts[o], p10, p90);
+        detector.expect(
+            at.plusSeconds((long) h * step),
+            new Prediction(
+                Math.max(0, Math.min(100, forecasts[o])),
+                "model",
+                "1",
+                validationError,
+                interval ? band[0] : null,
+                interval ? band[1] : null));
+      }
+    }
+    return raised;
   }
 
   /** The MLP's forecasts for the origins [from, to) (NaN elsewhere), in percent. */

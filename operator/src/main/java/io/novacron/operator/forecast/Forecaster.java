@@ -153,8 +153,7 @@ public final class Forecaster implements SampleSink, AutoCloseable {
         Prediction cpu = predicted.get(Resource.CPU).get(i);
         String anomaly;
         synchronized (s) {
-          s.cpuAnomaly.expect(
-              s.lastSampleAt.plus(horizon), cpu.percent(), cpu.expectedErrorPercent());
+          s.cpuAnomaly.expect(s.lastSampleAt.plus(horizon), cpu);
           anomaly = s.cpuAnomaly.anomalous() ? s.cpuAnomaly.lastDeviation() : null;
         }
         out.add(
