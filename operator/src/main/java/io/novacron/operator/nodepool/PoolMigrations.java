@@ -214,20 +214,19 @@ final class PoolMigrations {
 
   /**
    * The VMs with a Migration under way, or one that ended after {@code since}: UID to the host a
-   * move under way goes to ("" when it has none yet, or the move ended).
+   * move under way goes to (empty when it has none yet, or the move ended).
    */
-  static Map<String, String> recentlyMoved(List<Migration> migrations, Instant since) {
-    Map<String, String> out = new HashMap<>();
+  static Map<String, Optional<String>> recentlyMoved(List<Migration> migrations, Instant since) {
+    Map<String, Optional<String>> out = new HashMap<>();
     for (Migration m : migrations) {
       if (m.getStatus().vmUid == null) {
         continue;
       }
       if (!finished(m)) {
-        String target = m.getStatus().targetHost;
-        out.put(m.getStatus().vmUid, target == null ? "" : target);
+        out.put(m.getStatus().vmUid, Optional.ofNullable(m.getStatus().targetHost));
       } else if (m.getStatus().completionTime != null
           && Instant.parse(m.getStatus().completionTime).isAfter(since)) {
-        out.putIfAbsent(m.getStatus().vmUid, "");
+        out.putIfAbsent(m.getStatus().vmUid, Optional.empty());
       }
     }
     return out;

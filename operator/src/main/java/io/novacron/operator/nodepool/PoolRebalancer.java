@@ -27,9 +27,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +59,7 @@ final class PoolRebalancer {
       List<HostStatus> hosts,
       List<VirtualMachine> placed,
       List<MoveRecommendation> previous,
-      Map<String, String> coolingDown,
+      Map<String, Optional<String>> coolingDown,
       KubernetesClient client) {
     String name = pool.getMetadata().getName();
     Instant now = clock.instant();
@@ -73,14 +73,15 @@ final class PoolRebalancer {
         previous.stream()
             .map(r -> RebalancePlanner.key(uidOf(placed, r.vm), r.toHost))
             .collect(Collectors.toSet());
+    Candidates candidates = candidates(placed, coolingDown);
     List<Move> moves =
         new RebalancePlanner(
                 new PlacementPlanner(
                     pool.getSpec().overcommit.cpu, pool.getSpec().overcommit.memory))
             .plan(
                 views(pool, hosts, placed),
-                candidates(placed, uid -> !coolingDown.containsKey(uid), Map.of()),
-                candidates(placed, coolingDown::containsKey, coolingDown),
+                candidates.movable(),
+                candidates.staying(),
                 pool.getSpec().rebalancing.threshold,
                 before,
                 Math.max(1, pool.getSpec().rebalancing.limits.perPool));
@@ -147,35 +148,38 @@ final class PoolRebalancer {
     return out;
   }
 
+  /** The VMs the planner may move, and those it may not (a move under way or just made). */
+  private record Candidates(List<Candidate> movable, List<Candidate> staying) {}
+
   /**
-   * Running VMs with a forecast that {@code chosen} accepts, each on its host, or on the host
-   * {@code movingTo} names for it (a move under way); a VM with an invalid spec has no domain and
-   * is left out.
+   * Running VMs with a forecast, each on its host, or on the host a move under way goes to; a VM
+   * with an invalid spec has no domain and is left out.
    */
-  private static List<Candidate> candidates(
-      List<VirtualMachine> placed, Predicate<String> chosen, Map<String, String> movingTo) {
-    List<Candidate> out = new ArrayList<>();
+  private static Candidates candidates(
+      List<VirtualMachine> placed, Map<String, Optional<String>> coolingDown) {
+    Candidates out = new Candidates(new ArrayList<>(), new ArrayList<>());
     for (VirtualMachine vm : placed) {
       VirtualMachineStatus s = vm.getStatus();
-      String uid = vm.getMetadata().getUid();
-      if (s.forecast == null || s.forecast.cpuPercent.isEmpty() || !chosen.test(uid)) {
+      if (s.forecast == null || s.forecast.cpuPercent.isEmpty()) {
         continue;
       }
+      Optional<String> cooling = coolingDown.get(vm.getMetadata().getUid());
       try {
         VmRequest request = VmRequest.of(vm.getSpec());
         double bytes =
             s.forecast.memoryBytes.isEmpty()
                 ? request.memoryMiB() * 1048576.0
                 : s.forecast.memoryBytes.get(0);
-        out.add(
+        Candidate c =
             new Candidate(
                 vm.getMetadata().getUid(),
                 vm.getMetadata().getNamespace(),
                 vm.getMetadata().getName(),
-                movingTo.getOrDefault(uid, "").isEmpty() ? s.host : movingTo.get(uid),
+                cooling == null ? s.host : cooling.orElse(s.host),
                 request,
                 VmCores.at(vm, s.forecast.cpuPercent.get(0)),
-                bytes));
+                bytes);
+        (cooling == null ? out.movable() : out.staying()).add(c);
       } catch (IllegalArgumentException e) {
         // invalid spec: its own status says why
       }

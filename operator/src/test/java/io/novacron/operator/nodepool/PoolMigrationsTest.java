@@ -26,6 +26,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,7 +136,8 @@ class PoolMigrationsTest {
     assertThat(
             PoolMigrations.recentlyMoved(List.of(done, recent, running), NOW.minusSeconds(15 * 60)))
         .as("a move under way names where it goes")
-        .containsExactlyInAnyOrderEntriesOf(Map.of("uid-recent", "", "uid-running", "h2"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("uid-recent", Optional.empty(), "uid-running", Optional.of("h2")));
   }
 
   List<Migration> migrations() {

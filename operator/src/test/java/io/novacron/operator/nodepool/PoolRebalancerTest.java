@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,24 @@ class PoolRebalancerTest {
     }
     assertThat(rebalancer.recommend(pool, hosts, calm, recs, Map.of(), client)).isEmpty();
     assertThat(recommendationOf(moved)).isNull();
+  }
+
+  @Test
+  void aVmBeingMovedIsNotRecommendedAndItsLoadCountsOnTheHostItGoesTo() {
+    VirtualMachine leaving = vm("a", "busy", 100);
+    VirtualMachine left = vm("b", "busy", 90);
+    // counted on "busy" the two would overload it and "b" would be sent away
+    assertThat(
+            rebalancer.recommend(
+                pool,
+                hosts,
+                List.of(leaving, left),
+                List.of(),
+                Map.of(leaving.getMetadata().getUid(), Optional.of("idle")),
+                client))
+        .isEmpty();
+    assertThat(recommendationOf("a")).isNull();
+    assertThat(recommendationOf("b")).isNull();
   }
 
   @Test
