@@ -7,6 +7,7 @@ import io.novacron.operator.forecast.DjlSetup;
 import io.novacron.operator.forecast.FeatureState;
 import io.novacron.operator.forecast.ForecastError;
 import io.novacron.operator.forecast.Forecaster.Prediction;
+import io.novacron.operator.forecast.IntervalCalibration;
 import io.novacron.operator.forecast.MlpForecaster;
 import io.novacron.operator.forecast.Residuals;
 import io.novacron.operator.forecast.Resource;
@@ -119,7 +120,10 @@ public final class EvaluateTraces {
         tally[0] += row.beatsBestBaseline() ? 1 : 0;
         tally[1] += row.modelOneMinusWape() >= 0.9 ? 1 : 0;
         tally[2]++;
-        coverage.add(String.format("%.0f %%", 100 * row.intervalCoverage()));
+        coverage.add(
+            String.format(
+                "%.0f %% (recalibrated %.0f %%)",
+                100 * row.intervalCoverage(), 100 * row.calibratedCoverage()));
         anomalies.add(row.anomaliesRaised());
       }
       System.out.println(
@@ -223,6 +227,7 @@ public final class EvaluateTraces {
       boolean beatsBestBaseline,
       double modelOneMinusWape,
       double intervalCoverage,
+      double calibratedCoverage,
       String anomaliesRaised) {}
 
   private static RowResult printRow(
@@ -276,6 +281,7 @@ public final class EvaluateTraces {
     double p10 = residuals.quantile(Residuals.LOW_QUANTILE);
     double p90 = residuals.quantile(Residuals.HIGH_QUANTILE);
     double coverage = intervalCoverage(blended, v, h, split, p10, p90);
+    double calibratedCoverage = calibratedCoverage(blended, v, h, step, split, p10, p90);
     double validationError =
         errorOver(validationBlend, v, h, validationFrom, trainTo).meanAbsoluteError();
     String anomalies =
@@ -316,6 +322,7 @@ public final class EvaluateTraces {
         blendError.meanAbsoluteError() < bestBaseline,
         blendError.oneMinusWape(),
         coverage,
+        calibratedCoverage,
         anomalies);
   }
 
@@ -332,6 +339,36 @@ public final class EvaluateTraces {
         double[] interval = Residuals.interval(forecasts[o], p10, p90);
         count++;
         inside += v[o + h] >= interval[0] && v[o + h] <= interval[1] ? 1 : 0;
+      }
+    }
+    return (double) inside / count;
+  }
+
+  /**
+   * The same share for the intervals the operator serves after recalibrating each series online
+   * ({@link IntervalCalibration}), fed as the operator feeds it: a forecast once a minute, every
+   * value checked.
+   */
+  private static double calibratedCoverage(
+      double[] forecasts, double[] v, int h, int step, int split, double p10, double p90) {
+    IntervalCalibration calibration = new IntervalCalibration();
+    int inside = 0;
+    int count = 0;
+    for (int o = split; o + h < v.length; o++) {
+      Instant at = Instant.EPOCH.plusSeconds((long) o * step);
+      if (!Double.isNaN(v[o])) {
+        calibration.observe(at, v[o]);
+      }
+      if (!Double.isNaN(forecasts[o]) && !Double.isNaN(v[o + h]) && (long) o * step % 60 == 0) {
+        double[] validated = Residuals.interval(forecasts[o], p10, p90);
+        double[] served =
+            calibration.serve(
+                at.plusSeconds((long) h * step),
+                Math.max(0, Math.min(100, forecasts[o])),
+                validated[0],
+                validated[1]);
+        count++;
+        inside += v[o + h] >= served[0] && v[o + h] <= served[1] ? 1 : 0;
       }
     }
     return (double) inside / count;

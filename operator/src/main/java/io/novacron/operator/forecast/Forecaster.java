@@ -33,8 +33,9 @@ public final class Forecaster implements SampleSink, AutoCloseable {
 
   /**
    * One resource's forecast: value, which predictor made it ("model" or a baseline's name), the
-   * version of the trained model it was validated against, its validation error, and the 80 %
-   * interval its validation errors give (the last three null before any model was trained).
+   * version of the trained model it was validated against, its validation error, and an 80 %
+   * interval (the last three null before any model was trained): from the validation errors, and in
+   * what {@link #forecastAll} serves, recalibrated per VM ({@link IntervalCalibration}).
    */
   public record Prediction(
       double percent,
@@ -62,6 +63,7 @@ public final class Forecaster implements SampleSink, AutoCloseable {
   private static final class VmState {
     volatile RunningVm vm;
     final Map<Resource, FeatureState> series = new EnumMap<>(Resource.class);
+    final Map<Resource, IntervalCalibration> intervals = new EnumMap<>(Resource.class);
     final AnomalyDetector cpuAnomaly = new AnomalyDetector();
     Long memoryAvailable;
     Instant lastSampleAt;
@@ -70,6 +72,7 @@ public final class Forecaster implements SampleSink, AutoCloseable {
       this.vm = vm;
       for (Resource r : Resource.values()) {
         series.put(r, new FeatureState(stepSeconds));
+        intervals.put(r, new IntervalCalibration());
       }
     }
   }
@@ -91,7 +94,11 @@ public final class Forecaster implements SampleSink, AutoCloseable {
     synchronized (state) {
       state.vm = vm;
       for (Resource r : Resource.values()) {
-        state.series.get(r).add(sample.at(), r.percentOf(sample));
+        double percent = r.percentOf(sample);
+        state.series.get(r).add(sample.at(), percent);
+        if (!Double.isNaN(percent)) {
+          state.intervals.get(r).observe(sample.at(), percent);
+        }
       }
       state.cpuAnomaly.observe(sample.at(), sample.cpuPercent());
       state.lastSampleAt = sample.at();
@@ -150,25 +157,49 @@ public final class Forecaster implements SampleSink, AutoCloseable {
       List<VmForecast> out = new ArrayList<>(ready.size());
       for (int i = 0; i < ready.size(); i++) {
         VmState s = ready.get(i);
-        Prediction cpu = predicted.get(Resource.CPU).get(i);
+        Map<Resource, Prediction> served = new EnumMap<>(Resource.class);
         String anomaly;
         synchronized (s) {
-          s.cpuAnomaly.expect(s.lastSampleAt.plus(horizon), cpu);
+          Instant due = s.lastSampleAt.plus(horizon);
+          // the band is drawn around the validated interval: recalibrating to a VM's own
+          // deviation would widen it away from exactly what it is there to catch
+          s.cpuAnomaly.expect(due, predicted.get(Resource.CPU).get(i));
           anomaly = s.cpuAnomaly.anomalous() ? s.cpuAnomaly.lastDeviation() : null;
+          for (Resource r : Resource.values()) {
+            served.put(r, recalibrated(s.intervals.get(r), due, predicted.get(r).get(i)));
+          }
         }
         out.add(
             new VmForecast(
                 s.vm,
                 horizon,
-                cpu,
-                predicted.get(Resource.MEMORY).get(i),
-                predicted.get(Resource.NETWORK).get(i),
-                predicted.get(Resource.DISK).get(i),
+                served.get(Resource.CPU),
+                served.get(Resource.MEMORY),
+                served.get(Resource.NETWORK),
+                served.get(Resource.DISK),
                 available.get(i),
                 anomaly));
       }
       return out;
     }
+  }
+
+  /** The prediction with the interval this VM's record of hits and misses says to serve. */
+  private static Prediction recalibrated(
+      IntervalCalibration calibration, Instant due, Prediction p) {
+    if (p == null) {
+      return null;
+    }
+    double[] interval = calibration.serve(due, p.percent(), p.lowPercent(), p.highPercent());
+    return interval == null
+        ? p
+        : new Prediction(
+            p.percent(),
+            p.predictor(),
+            p.modelVersion(),
+            p.expectedErrorPercent(),
+            interval[0],
+            interval[1]);
   }
 
   private static float[] features(FeatureState state) {

@@ -20,9 +20,21 @@ class ForecasterTest {
   private static final RunningVm VM =
       new RunningVm("00000000-0000-0000-0000-00000000000a", "ns", "vm", "pool", "h1", "test");
 
+  /**
+   * A CPU training run (version 7) whose model (validation error 4.0, weights never loaded) lost to
+   * {@code baseline}: that baseline serves.
+   */
+  private static TrainedModel cpuBaselineServing(String baseline, TrainedModel.Score score) {
+    return cpuTraining(7, 4.0, baseline, score, 1, new byte[] {1});
+  }
+
   private static VmSample sample(Instant at, double cpu) {
+    return sample(VM, at, cpu);
+  }
+
+  private static VmSample sample(RunningVm vm, Instant at, double cpu) {
     return new VmSample(
-        VM.uid(), at, cpu, List.of(cpu), 1_000_000_000L, 2_000_000_000L, 0, 0, 0, 0, 0, 0);
+        vm.uid(), at, cpu, List.of(cpu), 1_000_000_000L, 2_000_000_000L, 0, 0, 0, 0, 0, 0);
   }
 
   @Test
@@ -82,18 +94,7 @@ class ForecasterTest {
       }
       // shadow mode: the model's validation error (4.0) is worse than EWMA 10 min's (3.0)
       forecaster.serve(
-          new TrainedModel(
-              7,
-              Resource.CPU,
-              Duration.ofMinutes(5),
-              T0,
-              5000,
-              1000,
-              new TrainedModel.Score(4.0, 0.9),
-              "EWMA 10 min",
-              new TrainedModel.Score(3.0, 0.92, -4.0, 2.5),
-              1,
-              new byte[] {1})); // never loaded: it does not serve
+          cpuBaselineServing("EWMA 10 min", new TrainedModel.Score(3.0, 0.92, -4.0, 2.5)));
       Forecaster.Prediction cpu = forecaster.forecastAll().get(0).cpu();
       assertThat(cpu.predictor()).isEqualTo("EWMA 10 min");
       assertThat(cpu.modelVersion()).isEqualTo("7");
@@ -103,6 +104,38 @@ class ForecasterTest {
       // the serving baseline's validation errors, not the model's, set the interval
       assertThat(cpu.lowPercent()).isCloseTo(cpu.percent() - 4.0, within(1e-9));
       assertThat(cpu.highPercent()).isCloseTo(cpu.percent() + 2.5, within(1e-9));
+    }
+  }
+
+  @Test
+  void eachVmsIntervalIsRecalibratedByHowOftenItHeldThatVmsValues() {
+    RunningVm jumpy =
+        new RunningVm("00000000-0000-0000-0000-00000000000b", "ns", "jumpy", "pool", "h1", "t");
+    try (Forecaster forecaster = new Forecaster(Duration.ofSeconds(10), Duration.ofMinutes(5))) {
+      // validated interval: ±2 points
+      forecaster.serve(
+          cpuBaselineServing("last value", new TrainedModel.Score(3.0, 0.92, -2.0, 2.0)));
+      List<Forecaster.VmForecast> forecasts = List.of();
+      Random random = new Random(3);
+      Instant t = T0;
+      for (int minute = 0; minute < 90; minute++) {
+        for (int i = 0; i < 6; i++) {
+          forecaster.accept(VM, sample(VM, t, 30)); // always inside: narrowed
+          forecaster.accept(jumpy, sample(jumpy, t, 20 + 40 * random.nextDouble())); // outside
+          t = t.plusSeconds(10);
+        }
+        forecasts = forecaster.forecastAll();
+      }
+      for (Forecaster.VmForecast f : forecasts) {
+        double halfWidth = f.cpu().highPercent() - f.cpu().percent();
+        if (f.vm().equals(VM)) {
+          assertThat(halfWidth).as("steady VM").isLessThan(1.0);
+          assertThat(f.cpu().percent() - f.cpu().lowPercent()).isLessThan(1.0);
+        } else {
+          assertThat(halfWidth).as("jumpy VM").isGreaterThan(5.0);
+        }
+      }
+      assertThat(forecasts).hasSize(2);
     }
   }
 
@@ -117,16 +150,27 @@ class ForecasterTest {
   }
 
   private static TrainedModel model(byte[] weights, double modelError, double modelWeight) {
+    return cpuTraining(
+        1, modelError, "EWMA 10 min", new TrainedModel.Score(2.0, 0.92), modelWeight, weights);
+  }
+
+  private static TrainedModel cpuTraining(
+      long version,
+      double modelError,
+      String baseline,
+      TrainedModel.Score baselineScore,
+      double modelWeight,
+      byte[] weights) {
     return new TrainedModel(
-        1,
+        version,
         Resource.CPU,
         Duration.ofMinutes(5),
         T0,
         5000,
         1000,
         new TrainedModel.Score(modelError, 0.9),
-        "EWMA 10 min",
-        new TrainedModel.Score(2.0, 0.92),
+        baseline,
+        baselineScore,
         modelWeight,
         weights);
   }
