@@ -5,17 +5,16 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One VM's 1-minute rollup row, accumulated in memory from the samples as they are stored (or, by
- * {@link #merge}, the part of an hour's row that closed minutes add): the same count, sum, min, max
- * and last per metric ({@link RollupSql#METRICS}, in that order) that closing the minute from raw
- * rows would compute. Values are taken as stored (real columns are floats); memory byte counts stay
- * exact in a double below 2^53 bytes.
+ * One VM's 1-minute rollup row, accumulated in memory from the samples as they are stored: the same
+ * count, sum, min, max and last per metric ({@link RollupSql#METRICS}, in that order) that closing
+ * the minute from raw rows would compute. Values are taken as stored (real columns are floats);
+ * memory byte counts stay exact in a double below 2^53 bytes.
  */
 final class MinuteAggregate {
   static final int METRICS = RollupSql.METRICS.size();
 
   final UUID vm;
-  final Instant bucket;
+  final Instant minute;
   int samples;
   Instant lastTs;
   final double[] sum = new double[METRICS];
@@ -26,9 +25,9 @@ final class MinuteAggregate {
   /** Samples with a value per metric: memory is absent when the guest does not report it. */
   final int[] present = new int[METRICS];
 
-  MinuteAggregate(UUID vm, Instant bucket) {
+  MinuteAggregate(UUID vm, Instant minute) {
     this.vm = vm;
-    this.bucket = bucket;
+    this.minute = minute;
   }
 
   /** Synchronized: two writers may store samples of the same VM and minute at once. */
@@ -44,35 +43,6 @@ final class MinuteAggregate {
     add(3, (float) s.diskWriteBytesPerSecond(), newest);
     add(4, (float) s.networkRxBytesPerSecond(), newest);
     add(5, (float) s.networkTxBytesPerSecond(), newest);
-  }
-
-  /**
-   * Folds a closed minute of the same VM in, as merging it into its hour row would: used for an
-   * hour's delta, whose bucket is the hour.
-   */
-  void merge(MinuteAggregate minute) {
-    if (minute.samples == 0) {
-      return;
-    }
-    if (lastTs == null || minute.lastTs.isAfter(lastTs)) {
-      lastTs = minute.lastTs;
-      System.arraycopy(minute.last, 0, last, 0, METRICS);
-    }
-    samples += minute.samples;
-    for (int m = 0; m < METRICS; m++) {
-      if (minute.present[m] == 0) {
-        continue;
-      }
-      if (present[m] == 0) {
-        min[m] = minute.min[m];
-        max[m] = minute.max[m];
-      } else {
-        min[m] = Math.min(min[m], minute.min[m]);
-        max[m] = Math.max(max[m], minute.max[m]);
-      }
-      present[m] += minute.present[m];
-      sum[m] += minute.sum[m];
-    }
   }
 
   /** NaN stands for an absent value: not summed, and "last" when the newest sample lacks it. */

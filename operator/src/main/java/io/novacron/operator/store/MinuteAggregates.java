@@ -39,7 +39,7 @@ final class MinuteAggregates {
     MinuteAggregate current = null;
     for (KeyOrder.Row row : stored) {
       Instant minute = row.sample().at().truncatedTo(ChronoUnit.MINUTES);
-      if (current == null || !current.bucket.equals(minute) || !current.vm.equals(row.vm())) {
+      if (current == null || !current.minute.equals(minute) || !current.vm.equals(row.vm())) {
         current =
             minutes
                 .computeIfAbsent(minute, m -> new ConcurrentHashMap<>())

@@ -34,25 +34,6 @@ final class RollupSql {
   /** Merges closed minutes [?, ?) into their hours; parameters from, to. */
   static final String MERGE_HOURS = hoursFromMinutes("", merges());
 
-  /** The temporary table a closing copies its hour deltas into (emptied at commit). */
-  static final String HOUR_DELTAS = "hour_deltas";
-
-  static final String CREATE_HOUR_DELTAS =
-      "CREATE TEMPORARY TABLE IF NOT EXISTS "
-          + HOUR_DELTAS
-          + " (LIKE vm_rollup_1h) ON COMMIT DELETE ROWS";
-
-  /** Merges the hour deltas copied into {@link #HOUR_DELTAS} into their hours. */
-  static final String MERGE_HOUR_DELTAS =
-      "INSERT INTO vm_rollup_1h AS r (vm_uid, bucket, samples, last_ts, "
-          + columns()
-          + ") SELECT vm_uid, bucket, samples, last_ts, "
-          + columns()
-          + " FROM "
-          + HOUR_DELTAS
-          + " ON CONFLICT (vm_uid, bucket) DO UPDATE SET "
-          + merges();
-
   /** Recomputes hours from minutes [?, ?) for some VMs, replacing; parameters from, to, uuid[]. */
   static final String REFRESH_HOURS = hoursFromMinutes(" AND vm_uid = ANY(?)", replaces());
 

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +112,7 @@ final class Rollups {
           run(c, RollupSql.CLOSE_MINUTES, rawFrom, m, null);
           rawFrom = null;
         }
-        AggregateCopy.minutes(c, memory.of(m));
+        MinuteCopy.copy(c, memory.of(m));
         fromSamples++;
       } else {
         rawFrom = rawFrom == null ? m : rawFrom;
@@ -123,41 +122,13 @@ final class Rollups {
     if (rawFrom != null) {
       run(c, RollupSql.CLOSE_MINUTES, rawFrom, closeTo, null);
     }
-    if (fromRaw == 0) {
-      mergeHoursFromMemory(c, watermark, closeTo, memory);
-    } else {
-      run(c, RollupSql.MERGE_HOURS, watermark, closeTo, null);
-    }
+    run(c, RollupSql.MERGE_HOURS, watermark, closeTo, null);
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE rollup_watermark SET minutes_closed_through = ?")) {
       ps.setObject(1, utc(closeTo));
       ps.executeUpdate();
     }
     return new Closing(closeTo, fromSamples, fromRaw);
-  }
-
-  /**
-   * Merges minutes [from, to), all written from the aggregates in memory, into their hours from
-   * those same aggregates: folded per VM and hour here, so the server upserts one delta per hour
-   * row instead of reading every minute row back and sorting it (which took most of the merge).
-   */
-  private static void mergeHoursFromMemory(
-      Connection c, Instant from, Instant to, MinuteAggregates memory) throws SQLException {
-    Map<Instant, Map<UUID, MinuteAggregate>> hours = new TreeMap<>();
-    for (Instant m = from; m.isBefore(to); m = m.plus(ONE_MINUTE)) {
-      Instant hour = m.truncatedTo(ChronoUnit.HOURS);
-      Map<UUID, MinuteAggregate> deltas = hours.computeIfAbsent(hour, h -> new HashMap<>());
-      for (MinuteAggregate minute : memory.of(m)) {
-        deltas.computeIfAbsent(minute.vm, vm -> new MinuteAggregate(vm, hour)).merge(minute);
-      }
-    }
-    try (Statement st = c.createStatement()) {
-      st.execute(RollupSql.CREATE_HOUR_DELTAS);
-      for (Map<UUID, MinuteAggregate> deltas : hours.values()) {
-        AggregateCopy.hourDeltas(c, deltas.values());
-      }
-      st.executeUpdate(RollupSql.MERGE_HOUR_DELTAS);
-    }
   }
 
   private static void run(Connection c, String sql, Instant from, Instant to, Set<UUID> vms)

@@ -10,45 +10,29 @@ import java.util.Comparator;
 import java.util.List;
 import org.postgresql.PGConnection;
 
-/**
- * Binary COPY of in-memory aggregates: closed minutes into vm_rollup_1m, hour deltas into the
- * closing's temporary table {@value RollupSql#HOUR_DELTAS}.
- */
-final class AggregateCopy {
-  private static final PgBulkInsert<MinuteAggregate> MINUTES =
-      new PgBulkInsert<>(new RollupRows("vm_rollup_1m"));
-  private static final PgBulkInsert<MinuteAggregate> HOUR_DELTAS =
-      new PgBulkInsert<>(new RollupRows(RollupSql.HOUR_DELTAS));
+/** Binary COPY of in-memory minute aggregates into vm_rollup_1m. */
+final class MinuteCopy {
+  private static final PgBulkInsert<MinuteAggregate> ROWS = new PgBulkInsert<>(new MinuteRows());
 
-  private AggregateCopy() {}
+  private MinuteCopy() {}
 
   /** The primary key's order: rows in index order make the COPY cheaper for the server. */
   private static final Comparator<MinuteAggregate> KEY_ORDER =
       Comparator.comparing(a -> a.vm, KeyOrder.UUIDS);
 
-  static void minutes(Connection c, Collection<MinuteAggregate> minutes) throws SQLException {
-    copy(c, MINUTES, minutes);
-  }
-
-  static void hourDeltas(Connection c, Collection<MinuteAggregate> deltas) throws SQLException {
-    copy(c, HOUR_DELTAS, deltas);
-  }
-
-  private static void copy(
-      Connection c, PgBulkInsert<MinuteAggregate> into, Collection<MinuteAggregate> aggregates)
-      throws SQLException {
-    if (!aggregates.isEmpty()) {
-      List<MinuteAggregate> rows = new ArrayList<>(aggregates);
+  static void copy(Connection c, Collection<MinuteAggregate> minutes) throws SQLException {
+    if (!minutes.isEmpty()) {
+      List<MinuteAggregate> rows = new ArrayList<>(minutes);
       rows.sort(KEY_ORDER);
-      BulkErrors.rethrowingServerError(() -> into.saveAll(c.unwrap(PGConnection.class), rows));
+      BulkErrors.rethrowingServerError(() -> ROWS.saveAll(c.unwrap(PGConnection.class), rows));
     }
   }
 
-  private static final class RollupRows extends AbstractMapping<MinuteAggregate> {
-    RollupRows(String table) {
-      super("", table);
+  private static final class MinuteRows extends AbstractMapping<MinuteAggregate> {
+    MinuteRows() {
+      super("", "vm_rollup_1m");
       map("vm_uid", CopyValues.UUID_BYTES, a -> a.vm);
-      map("bucket", CopyValues.TIMESTAMPTZ, a -> a.bucket);
+      map("bucket", CopyValues.TIMESTAMPTZ, a -> a.minute);
       map("samples", CopyValues.INT4, a -> a.samples);
       map("last_ts", CopyValues.TIMESTAMPTZ, a -> a.lastTs);
       for (int i = 0; i < RollupSql.METRICS.size(); i++) {
