@@ -327,8 +327,8 @@ public final class EvaluateTraces {
   }
 
   /**
-   * The share of evaluated actual values (from {@code split} on) inside the 80 % interval the
-   * operator serves: the forecast plus the 10th and 90th percentiles of the validation errors.
+   * The share of evaluated actual values (from {@code split} on) inside the validated 80 %
+   * interval: the forecast plus the 10th and 90th percentiles of the validation errors.
    */
   private static double intervalCoverage(
       double[] forecasts, double[] v, int h, int split, double p10, double p90) {
@@ -391,10 +391,9 @@ public final class EvaluateTraces {
       double validationError,
       boolean interval) {
     AnomalyDetector detector = new AnomalyDetector();
-    Instant start = Instant.EPOCH;
     int raised = 0;
     for (int o = split; o + h < v.length; o++) {
-      Instant at = start.plusSeconds((long) o * step);
+      Instant at = Instant.EPOCH.plusSeconds((long) o * step);
       if (!Double.isNaN(v[o]) && detector.observe(at, v[o]).orElse(false)) {
         raised++;
       }
