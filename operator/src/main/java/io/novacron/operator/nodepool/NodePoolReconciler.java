@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -129,6 +130,7 @@ public final class NodePoolReconciler implements Reconciler<NodePool>, Cleaner<N
 
   @Override
   public UpdateControl<NodePool> reconcile(NodePool pool, Context<NodePool> context) {
+    NodePool startedFrom = context.getClient().getKubernetesSerialization().clone(pool);
     NodePoolStatus previous = pool.getStatus() == null ? new NodePoolStatus() : pool.getStatus();
     NodePoolStatus status = new NodePoolStatus();
     status.conditions = new ArrayList<>(previous.conditions);
@@ -209,7 +211,19 @@ public final class NodePoolReconciler implements Reconciler<NodePool>, Cleaner<N
       }
     }
     summarize(pool, previous, status);
-    return UpdateControl.patchStatus(pool).rescheduleAfter(pollInterval);
+    // Patched against the copy this reconcile started from (a conflict re-applies it to the newer
+    // one) and cached, so the next reconcile starts from what was written. JOSDK's patchStatus
+    // leaves the cache behind: a diff from a stale copy then replaced a field (such as
+    // capacityExhaustedAt) the stored status no longer had, and every status write failed until
+    // the informer caught up (MigrationIT in CI, against the mock API, for two minutes).
+    PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+        startedFrom,
+        context,
+        base -> {
+          base.setStatus(status);
+          return base;
+        });
+    return UpdateControl.<NodePool>noUpdate().rescheduleAfter(pollInterval);
   }
 
   /** No ping-pong: a VM moved within three rebalancing intervals (at least 15 min) stays put. */
