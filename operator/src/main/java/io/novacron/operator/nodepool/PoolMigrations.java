@@ -8,6 +8,7 @@ import io.novacron.crds.common.MigrationMode;
 import io.novacron.crds.migration.Migration;
 import io.novacron.crds.migration.MigrationLabels;
 import io.novacron.crds.migration.MigrationSpec;
+import io.novacron.crds.migration.MigrationStatus;
 import io.novacron.crds.migration.MigrationStatus.Phase;
 import io.novacron.crds.nodepool.HostStatus;
 import io.novacron.crds.nodepool.HostStatus.Evacuation;
@@ -213,20 +214,24 @@ final class PoolMigrations {
   }
 
   /**
-   * The VMs with a Migration under way, or one that ended after {@code since}: UID to the host a
-   * move under way goes to (empty when it has none yet, or the move ended).
+   * The VMs (namespace/name) with a Migration under way, or one that ended after {@code since}, to
+   * the host the move puts them on: its target while under way or once it succeeded (the VM's own
+   * status may not say so yet), empty when it failed or has no target yet. By name, not UID: a
+   * Migration just created has no status yet, and left out its VM looked free to move again.
    */
   static Map<String, Optional<String>> recentlyMoved(List<Migration> migrations, Instant since) {
     Map<String, Optional<String>> out = new HashMap<>();
     for (Migration m : migrations) {
-      if (m.getStatus().vmUid == null) {
-        continue;
-      }
+      String vm = m.getMetadata().getNamespace() + "/" + m.getSpec().vmName;
+      MigrationStatus status = m.getStatus() == null ? new MigrationStatus() : m.getStatus();
+      Optional<String> target =
+          Optional.ofNullable(
+              status.targetHost != null ? status.targetHost : m.getSpec().targetHost);
       if (!finished(m)) {
-        out.put(m.getStatus().vmUid, Optional.ofNullable(m.getStatus().targetHost));
-      } else if (m.getStatus().completionTime != null
-          && Instant.parse(m.getStatus().completionTime).isAfter(since)) {
-        out.putIfAbsent(m.getStatus().vmUid, Optional.empty());
+        out.put(vm, target);
+      } else if (status.completionTime != null
+          && Instant.parse(status.completionTime).isAfter(since)) {
+        out.putIfAbsent(vm, status.phase == Phase.Succeeded ? target : Optional.empty());
       }
     }
     return out;

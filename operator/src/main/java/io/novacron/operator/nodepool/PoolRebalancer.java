@@ -163,7 +163,8 @@ final class PoolRebalancer {
       if (s.forecast == null || s.forecast.cpuPercent.isEmpty()) {
         continue;
       }
-      Optional<String> cooling = coolingDown.get(vm.getMetadata().getUid());
+      Optional<String> cooling =
+          coolingDown.get(vm.getMetadata().getNamespace() + "/" + vm.getMetadata().getName());
       try {
         VmRequest request = VmRequest.of(vm.getSpec());
         double bytes =

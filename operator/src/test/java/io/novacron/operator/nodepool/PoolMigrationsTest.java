@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.novacron.crds.common.MigrationMode;
 import io.novacron.crds.migration.Migration;
+import io.novacron.crds.migration.MigrationSpec;
 import io.novacron.crds.migration.MigrationStatus;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.HostStatus;
@@ -126,29 +127,40 @@ class PoolMigrationsTest {
   }
 
   @Test
-  void recentlyMovedVmsCoolDown() {
-    Migration done =
-        migrationOf("uid-old", MigrationStatus.Phase.Succeeded, NOW.minusSeconds(3600));
-    Migration recent =
-        migrationOf("uid-recent", MigrationStatus.Phase.Succeeded, NOW.minusSeconds(60));
-    Migration running = migrationOf("uid-running", MigrationStatus.Phase.Running, null);
+  void recentlyMovedVmsCoolDownOnTheHostTheMovePutsThemOn() {
+    Migration done = migrationOf("old", MigrationStatus.Phase.Succeeded, NOW.minusSeconds(3600));
+    Migration recent = migrationOf("recent", MigrationStatus.Phase.Succeeded, NOW.minusSeconds(60));
+    recent.getStatus().targetHost = "h2";
+    Migration failed = migrationOf("failed", MigrationStatus.Phase.Failed, NOW.minusSeconds(60));
+    failed.getStatus().targetHost = "h2";
+    Migration running = migrationOf("running", MigrationStatus.Phase.Running, null);
     running.getStatus().targetHost = "h2";
+    Migration created = migrationOf("created", null, null); // no status written yet
+    created.setStatus(null);
+    created.getSpec().targetHost = "h3";
     assertThat(
-            PoolMigrations.recentlyMoved(List.of(done, recent, running), NOW.minusSeconds(15 * 60)))
-        .as("a move under way names where it goes")
+            PoolMigrations.recentlyMoved(
+                List.of(done, recent, failed, running, created), NOW.minusSeconds(15 * 60)))
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("uid-recent", Optional.empty(), "uid-running", Optional.of("h2")));
+            Map.of(
+                "ns/recent", Optional.of("h2"),
+                "ns/failed", Optional.empty(),
+                "ns/running", Optional.of("h2"),
+                "ns/created", Optional.of("h3")));
   }
 
   List<Migration> migrations() {
     return client.resources(Migration.class).inNamespace("ns").list().getItems();
   }
 
-  static Migration migrationOf(String vmUid, MigrationStatus.Phase phase, Instant completed) {
+  /** A Migration of VM {@code vm} in namespace "ns" (its UID "uid-" + vm). */
+  static Migration migrationOf(String vm, MigrationStatus.Phase phase, Instant completed) {
     Migration m = new Migration();
-    m.setMetadata(new ObjectMetaBuilder().withName(vmUid).withNamespace("ns").build());
+    m.setMetadata(new ObjectMetaBuilder().withName(vm).withNamespace("ns").build());
+    m.setSpec(new MigrationSpec());
+    m.getSpec().vmName = vm;
     m.setStatus(new MigrationStatus());
-    m.getStatus().vmUid = vmUid;
+    m.getStatus().vmUid = "uid-" + vm;
     m.getStatus().phase = phase;
     m.getStatus().completionTime = completed == null ? null : completed.toString();
     return m;

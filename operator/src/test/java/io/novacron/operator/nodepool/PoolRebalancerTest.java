@@ -123,7 +123,7 @@ class PoolRebalancerTest {
                 hosts,
                 List.of(leaving, left),
                 List.of(),
-                Map.of(leaving.getMetadata().getUid(), Optional.of("idle")),
+                Map.of(NS + "/a", Optional.of("idle")),
                 client))
         .isEmpty();
     assertThat(recommendationOf("a")).isNull();
