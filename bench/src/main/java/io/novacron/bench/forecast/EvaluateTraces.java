@@ -364,7 +364,7 @@ public final class EvaluateTraces {
         double[] served =
             calibration.serve(
                 at.plusSeconds((long) h * step),
-                Math.max(0, Math.min(100, forecasts[o])),
+                Resource.clip(forecasts[o]),
                 validated[0],
                 validated[1]);
         count++;
@@ -402,7 +402,7 @@ public final class EvaluateTraces {
         detector.expect(
             at.plusSeconds((long) h * step),
             new Prediction(
-                Math.max(0, Math.min(100, forecasts[o])),
+                Resource.clip(forecasts[o]),
                 "model",
                 "1",
                 validationError,

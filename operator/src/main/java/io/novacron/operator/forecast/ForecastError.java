@@ -14,7 +14,7 @@ public final class ForecastError {
   private long sameBucket;
 
   public void add(double forecastPercent, double actualPercent) {
-    double forecast = Math.max(0, Math.min(100, forecastPercent));
+    double forecast = Resource.clip(forecastPercent);
     count++;
     absoluteError += Math.abs(forecast - actualPercent);
     actualTotal += Math.abs(actualPercent);

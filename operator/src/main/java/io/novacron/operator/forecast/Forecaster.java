@@ -230,13 +230,14 @@ public final class Forecaster implements SampleSink, AutoCloseable {
       k++;
       if (s == null) {
         out.add(
-            new Prediction(clip(percent), OnlineBaselines.NAMES.get(0), null, null, null, null));
+            new Prediction(
+                Resource.clip(percent), OnlineBaselines.NAMES.get(0), null, null, null, null));
         continue;
       }
       double[] interval = s.score().interval(percent);
       out.add(
           new Prediction(
-              clip(percent),
+              Resource.clip(percent),
               s.predictor(),
               String.valueOf(s.trained().version()),
               s.score().meanAbsoluteError(),
@@ -244,10 +245,6 @@ public final class Forecaster implements SampleSink, AutoCloseable {
               interval == null ? null : interval[1]));
     }
     return out;
-  }
-
-  private static double clip(double percent) {
-    return Math.max(0, Math.min(100, percent));
   }
 
   @Override

@@ -41,7 +41,8 @@ public final class IntervalCalibration {
     }
     double scale = scale();
     double[] served = {
-      clip(percent - scale * (percent - low)), clip(percent + scale * (high - percent))
+      Resource.clip(percent - scale * (percent - low)),
+      Resource.clip(percent + scale * (high - percent))
     };
     pending.addLast(new Served(due, served[0], served[1]));
     return served;
@@ -60,9 +61,5 @@ public final class IntervalCalibration {
   /** How much wider (above 1) or narrower than the validated interval the served one is. */
   public double scale() {
     return Math.exp(logScale);
-  }
-
-  private static double clip(double percent) {
-    return Math.max(0, Math.min(100, percent));
   }
 }

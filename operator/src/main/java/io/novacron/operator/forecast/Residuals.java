@@ -20,18 +20,14 @@ public final class Residuals {
     if (count == values.length) {
       values = Arrays.copyOf(values, count * 2);
     }
-    values[count++] = (float) (actualPercent - clip(forecastPercent));
+    values[count++] = (float) (actualPercent - Resource.clip(forecastPercent));
     sorted = false;
   }
 
   /** The 80 % interval around a forecast from its predictor's error percentiles, within 0-100 %. */
   public static double[] interval(double forecastPercent, double p10, double p90) {
-    double forecast = clip(forecastPercent);
-    return new double[] {clip(forecast + p10), clip(forecast + p90)};
-  }
-
-  private static double clip(double percent) {
-    return Math.max(0, Math.min(100, percent));
+    double forecast = Resource.clip(forecastPercent);
+    return new double[] {Resource.clip(forecast + p10), Resource.clip(forecast + p90)};
   }
 
   /** The {@code q} quantile (0-1), linearly interpolated; NaN when nothing was added. */

@@ -32,6 +32,11 @@ public enum Resource {
         : 100.0 * used / available;
   }
 
+  /** A value within the 0-100 % every resource's scale spans: no forecast may claim more. */
+  public static double clip(double percent) {
+    return Math.max(0, Math.min(100, percent));
+  }
+
   public static double throughputPercent(double bytesPerSecond) {
     return 10 * Math.log10(1 + Math.max(0, bytesPerSecond));
   }
