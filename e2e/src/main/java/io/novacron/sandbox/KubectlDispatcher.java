@@ -39,8 +39,26 @@ final class KubectlDispatcher extends KubernetesCrudDispatcher {
     this.admission = admission;
   }
 
+  /**
+   * Fabric8's dispatcher throws where an API server answers with a Status (a JSON Patch whose
+   * operations do not apply to the stored object, such as a replace of a field it no longer has);
+   * the mock web server then never answers, and the client waits out its timeout.
+   */
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    try {
+      return route(request);
+    } catch (RuntimeException e) {
+      boolean patch = "PATCH".equals(request.getMethod());
+      return status(
+          patch ? 422 : 500,
+          patch ? "Invalid" : "InternalError",
+          (patch ? "the patch does not apply to the stored object: " : "")
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    }
+  }
+
+  private MockResponse route(RecordedRequest request) {
     SandboxAdmission admitting = admission;
     if (admitting != null && !"GET".equals(request.getMethod())) {
       return admitting.handle(request, super::dispatch);
@@ -315,6 +333,20 @@ final class KubectlDispatcher extends KubernetesCrudDispatcher {
       return h + "h";
     }
     return (h / 24) + "d";
+  }
+
+  private MockResponse status(int code, String reason, String message) {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("kind", "Status");
+    status.put("apiVersion", "v1");
+    status.put("status", "Failure");
+    status.put("message", message);
+    status.put("reason", reason);
+    status.put("code", code);
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(json.asJson(status));
   }
 
   private static MockResponse ok(String body) {

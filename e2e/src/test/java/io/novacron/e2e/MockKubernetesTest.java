@@ -52,15 +52,23 @@ class MockKubernetesTest {
     api.close();
   }
 
+  static String send(HttpRequest.Builder req) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            req.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() + " " + response.body();
+  }
+
+  static HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(api.url().replaceAll("/$", "") + path));
+  }
+
   static String get(String path, String accept) throws Exception {
-    HttpRequest.Builder req =
-        HttpRequest.newBuilder(URI.create(api.url().replaceAll("/$", "") + path))
-            .timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder req = request(path);
     if (accept != null) {
       req.header("Accept", accept);
     }
-    HttpResponse<String> response = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-    return response.statusCode() + " " + response.body();
+    return send(req);
   }
 
   @Test
@@ -101,5 +109,38 @@ class MockKubernetesTest {
     String table =
         get("/api/v1/namespaces/default/events", "application/json;as=Table;v=v1;g=meta.k8s.io");
     assertThat(table).contains("\"name\":\"Reason\"", "started web-1", "started web-2");
+  }
+
+  /**
+   * A JSON Patch that does not apply (a replace of a missing field, as a patch diffed from a stale
+   * copy can be) is refused with a 422 Status, as by a real API server: the mock server's own
+   * dispatcher throws, and the client then waited out its timeout.
+   */
+  @Test
+  void refusesAPatchThatDoesNotApplyWithAStatus() throws Exception {
+    String path = "/api/v1/namespaces/default/configmaps/patched";
+    String created =
+        send(
+            request("/api/v1/namespaces/default/configmaps")
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":"
+                            + "{\"name\":\"patched\",\"namespace\":\"default\"},"
+                            + "\"data\":{\"a\":\"1\"}}")));
+    assertThat(created).startsWith("201");
+
+    String refused =
+        send(
+            request(path)
+                .header("Content-Type", "application/json-patch+json")
+                .method(
+                    "PATCH",
+                    HttpRequest.BodyPublishers.ofString(
+                        "[{\"op\":\"replace\",\"path\":\"/data/missing\",\"value\":\"2\"}]")));
+    assertThat(refused)
+        .startsWith("422")
+        .contains("\"kind\":\"Status\"", "\"reason\":\"Invalid\"", "missing");
+    assertThat(get(path, null)).startsWith("200").contains("\"a\":\"1\"");
   }
 }
