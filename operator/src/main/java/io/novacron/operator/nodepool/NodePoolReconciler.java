@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.micrometer.core.instrument.MeterRegistry;
 import io.novacron.crds.common.Conditions;
 import io.novacron.crds.migration.Migration;
+import io.novacron.crds.migration.MigrationLabels;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.HostStatus;
 import io.novacron.crds.nodepool.HostStatus.Resources;
@@ -187,9 +188,16 @@ public final class NodePoolReconciler implements Reconciler<NodePool>, Cleaner<N
               status.capacityExhaustedResource = e.resource();
             },
             () -> status.capacityExhaustedAt = null);
+    // the pool's own Migrations by their label too: until the Migration reconciler writes a status
+    // a just-created one would be missed, and its VM would look free to move again
     List<Migration> poolMigrations =
         migrations
-            .list(m -> m.getStatus() != null && poolName.equals(m.getStatus().nodePool))
+            .list(
+                m ->
+                    (m.getStatus() != null && poolName.equals(m.getStatus().nodePool))
+                        || (m.getMetadata().getLabels() != null
+                            && poolName.equals(
+                                m.getMetadata().getLabels().get(MigrationLabels.POOL))))
             .toList();
     automatic.evacuate(pool, status.hosts, placedHere, poolMigrations, context.getClient());
     // an invalid spec (its Valid condition says why) gets no recommendations
@@ -202,7 +210,8 @@ public final class NodePoolReconciler implements Reconciler<NodePool>, Cleaner<N
               status.hosts,
               placedHere,
               previous.recommendations,
-              PoolMigrations.recentlyMoved(poolMigrations, clock.instant().minus(cooldown(pool))),
+              PoolMigrations.recentlyMoved(
+                  poolMigrations, placedHere, clock.instant().minus(cooldown(pool))),
               context.getClient());
       boolean freshRound = !Objects.equals(lastRound, rebalancer.lastRound(poolName));
       if (freshRound && pool.getSpec().rebalancing.automation == RebalancingSpec.Automation.Full) {

@@ -217,13 +217,26 @@ final class PoolMigrations {
    * The VMs (namespace/name) with a Migration under way, or one that ended after {@code since}, to
    * the host the move puts them on: its target while under way or once it succeeded (the VM's own
    * status may not say so yet), empty when it failed or has no target yet. By name, not UID: a
-   * Migration just created has no status yet, and left out its VM looked free to move again.
+   * Migration just created has no status yet, and left out its VM looked free to move again. A
+   * Migration whose UID names another VM than {@code vms}' one of that name moved an earlier VM,
+   * deleted and created again since, and is left out.
    */
-  static Map<String, Optional<String>> recentlyMoved(List<Migration> migrations, Instant since) {
+  static Map<String, Optional<String>> recentlyMoved(
+      List<Migration> migrations, List<VirtualMachine> vms, Instant since) {
+    Map<String, String> uids =
+        vms.stream()
+            .collect(
+                Collectors.toMap(
+                    v -> v.getMetadata().getNamespace() + "/" + v.getMetadata().getName(),
+                    v -> String.valueOf(v.getMetadata().getUid()),
+                    (a, b) -> a));
     Map<String, Optional<String>> out = new HashMap<>();
     for (Migration m : migrations) {
       String vm = m.getMetadata().getNamespace() + "/" + m.getSpec().vmName;
       MigrationStatus status = m.getStatus() == null ? new MigrationStatus() : m.getStatus();
+      if (status.vmUid != null && uids.containsKey(vm) && !status.vmUid.equals(uids.get(vm))) {
+        continue;
+      }
       Optional<String> target =
           Optional.ofNullable(
               status.targetHost != null ? status.targetHost : m.getSpec().targetHost);

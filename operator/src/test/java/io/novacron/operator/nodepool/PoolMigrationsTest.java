@@ -138,9 +138,18 @@ class PoolMigrationsTest {
     Migration created = migrationOf("created", null, null); // no status written yet
     created.setStatus(null);
     created.getSpec().targetHost = "h3";
+    Migration ofEarlierVm = migrationOf("recreated", MigrationStatus.Phase.Running, null);
+    ofEarlierVm.getStatus().vmUid = "uid-of-the-deleted-recreated";
+    ofEarlierVm.getStatus().targetHost = "h2";
+    List<VirtualMachine> vms =
+        List.of(
+            vm("recent", "h1", VirtualMachineStatus.Phase.Running),
+            vm("recreated", "h1", VirtualMachineStatus.Phase.Running));
     assertThat(
             PoolMigrations.recentlyMoved(
-                List.of(done, recent, failed, running, created), NOW.minusSeconds(15 * 60)))
+                List.of(done, recent, failed, running, created, ofEarlierVm),
+                vms,
+                NOW.minusSeconds(15 * 60)))
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
                 "ns/recent", Optional.of("h2"),
