@@ -177,6 +177,47 @@ class SampleWriterIT {
     }
   }
 
+  @Test
+  void dashboardWindowsEqualTheAggregatesOfTheirRawRows() throws Exception {
+    // 80 minutes across an hour boundary, ending mid-hour: the last hour then starts mid-hour
+    Instant start = BASE.minus(Duration.ofMinutes(50));
+    Instant end = BASE.plus(Duration.ofMinutes(30));
+    SettableClock clock = new SettableClock(start);
+    writer = writer(100_000, 500, clock, new SimpleMeterRegistry());
+    String[] vms = {VM, "00000000-0000-0000-0000-0000000000bb"};
+    int seed = 0;
+    for (Instant t = start; t.isBefore(end); t = t.plusSeconds(20)) {
+      for (String vm : vms) {
+        writer.offer(usage(vm, t, seed++));
+      }
+    }
+    clock.set(end);
+    await().atMost(Duration.ofSeconds(30)).until(() -> writer.backlog() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !writer.rolledUpThrough().isBefore(end));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> scalar("SELECT count(*) FROM vm_window_summary WHERE window_name = '1h'") > 0);
+
+    assertThat(scalar("SELECT count(*) FROM vm_window_summary")).isEqualTo(4);
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM vm_window_summary w WHERE window_name = '1h'"
+                    + " AND from_ts = '%s' AND to_ts = '%s'"
+                        .formatted(end.minus(Duration.ofHours(1)), end)))
+        .isEqualTo(2);
+    // each window's aggregate against the raw rows of its range
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM vm_window_summary w, LATERAL (SELECT count(*) AS n,"
+                    + " sum(cpu_percent) AS cpu_sum, max(cpu_percent) AS cpu_max,"
+                    + " max(memory_used_bytes) AS mem_max FROM vm_samples s"
+                    + " WHERE s.vm_uid = w.vm_uid AND s.ts >= w.from_ts AND s.ts < w.to_ts) raw"
+                    + " WHERE w.samples <> raw.n"
+                    + " OR abs(w.cpu_sum - raw.cpu_sum) > 1e-6 * greatest(1, raw.cpu_sum)"
+                    + " OR w.cpu_max <> raw.cpu_max OR w.mem_max IS DISTINCT FROM raw.mem_max"))
+        .isZero();
+  }
+
   private static VmSample withoutMemory(VmSample s) {
     return new VmSample(
         s.vmUid(),
