@@ -225,10 +225,11 @@ final class PoolMigrations {
       List<Migration> migrations, List<VirtualMachine> vms, Instant since) {
     Map<String, String> uids =
         vms.stream()
+            .filter(v -> v.getMetadata().getUid() != null)
             .collect(
                 Collectors.toMap(
                     v -> v.getMetadata().getNamespace() + "/" + v.getMetadata().getName(),
-                    v -> String.valueOf(v.getMetadata().getUid()),
+                    v -> v.getMetadata().getUid(),
                     (a, b) -> a));
     Map<String, Optional<String>> out = new HashMap<>();
     for (Migration m : migrations) {
