@@ -191,8 +191,10 @@ class SampleWriterIT {
         writer.offer(usage(vm, t, seed++));
       }
     }
-    clock.set(end);
+    // all stored before any minute closes: a sample written after the last closing would correct
+    // its minute and hour at once, but the windows only at the next closing
     await().atMost(Duration.ofSeconds(30)).until(() -> writer.backlog() == 0);
+    clock.set(end);
     await().atMost(Duration.ofSeconds(30)).until(() -> !writer.rolledUpThrough().isBefore(end));
     await()
         .atMost(Duration.ofSeconds(30))
