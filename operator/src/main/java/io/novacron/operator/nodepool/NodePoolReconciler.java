@@ -14,7 +14,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.micrometer.core.instrument.MeterRegistry;
 import io.novacron.crds.common.Conditions;
 import io.novacron.crds.migration.Migration;
-import io.novacron.crds.migration.MigrationLabels;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.HostStatus;
 import io.novacron.crds.nodepool.HostStatus.Resources;
@@ -188,17 +187,8 @@ public final class NodePoolReconciler implements Reconciler<NodePool>, Cleaner<N
               status.capacityExhaustedResource = e.resource();
             },
             () -> status.capacityExhaustedAt = null);
-    // the pool's own Migrations by their label too: until the Migration reconciler writes a status
-    // a just-created one would be missed, and its VM would look free to move again
     List<Migration> poolMigrations =
-        migrations
-            .list(
-                m ->
-                    (m.getStatus() != null && poolName.equals(m.getStatus().nodePool))
-                        || (m.getMetadata().getLabels() != null
-                            && poolName.equals(
-                                m.getMetadata().getLabels().get(MigrationLabels.POOL))))
-            .toList();
+        migrations.list(m -> PoolMigrations.belongsTo(poolName, m)).toList();
     automatic.evacuate(pool, status.hosts, placedHere, poolMigrations, context.getClient());
     // an invalid spec (its Valid condition says why) gets no recommendations
     status.recommendations = List.of();

@@ -214,6 +214,20 @@ final class PoolMigrations {
   }
 
   /**
+   * Whether a Migration moves a VM of {@code pool}: by the pool its status names, or, for the
+   * pool's own Migrations, by their label, which they carry from creation. Until the Migration
+   * reconciler writes a status, a just-created one would otherwise be missed, and its VM look free
+   * to move.
+   */
+  static boolean belongsTo(String pool, Migration m) {
+    if (m.getStatus() != null && pool.equals(m.getStatus().nodePool)) {
+      return true;
+    }
+    Map<String, String> labels = m.getMetadata().getLabels();
+    return labels != null && pool.equals(labels.get(MigrationLabels.POOL));
+  }
+
+  /**
    * The VMs (namespace/name) with a Migration under way, or one that ended after {@code since}, to
    * the host the move puts them on: its target while under way or once it succeeded (the VM's own
    * status may not say so yet), empty when it failed or has no target yet. By name, not UID: a

@@ -158,6 +158,25 @@ class PoolMigrationsTest {
                 "ns/created", Optional.of("h3")));
   }
 
+  @Test
+  void aPoolsMigrationsAreItsOwnFromCreationAndOthersOnceTheirStatusNamesIt() {
+    Migration created = migrationOf("created", null, null); // made by the pool, no status yet
+    created.setStatus(null);
+    created.getMetadata().setLabels(Map.of("novacron.io/pool", "p"));
+    Migration byStatus = migrationOf("user-made", MigrationStatus.Phase.Running, null);
+    byStatus.getStatus().nodePool = "p";
+    Migration unresolved = migrationOf("unresolved", null, null); // user-made, no status yet
+    unresolved.setStatus(null);
+    Migration elsewhere = migrationOf("elsewhere", MigrationStatus.Phase.Running, null);
+    elsewhere.getStatus().nodePool = "q";
+
+    assertThat(PoolMigrations.belongsTo("p", created)).isTrue();
+    assertThat(PoolMigrations.belongsTo("p", byStatus)).isTrue();
+    assertThat(PoolMigrations.belongsTo("p", unresolved)).isFalse();
+    assertThat(PoolMigrations.belongsTo("p", elsewhere)).isFalse();
+    assertThat(PoolMigrations.belongsTo("q", created)).isFalse();
+  }
+
   List<Migration> migrations() {
     return client.resources(Migration.class).inNamespace("ns").list().getItems();
   }
