@@ -1,5 +1,6 @@
 package io.novacron.sandbox;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -41,14 +42,22 @@ final class KubectlDispatcher extends KubernetesCrudDispatcher {
 
   /**
    * Fabric8's dispatcher throws where an API server answers with a Status (a JSON Patch whose
-   * operations do not apply to the stored object, such as a replace of a field it no longer has);
-   * the mock web server then never answers, and the client waits out its timeout.
+   * operations do not apply to the stored object, such as a replace of a field it no longer has; a
+   * body that is not JSON); the mock web server then never answers, and the client waits out its
+   * timeout.
    */
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     try {
       return route(request);
     } catch (RuntimeException e) {
+      Throwable notJson = e;
+      while (notJson != null && !(notJson instanceof JsonProcessingException)) {
+        notJson = notJson.getCause();
+      }
+      if (notJson != null) {
+        return status(400, "BadRequest", "the body is not valid JSON: " + notJson.getMessage());
+      }
       boolean patch = "PATCH".equals(request.getMethod());
       return status(
           patch ? 422 : 500,

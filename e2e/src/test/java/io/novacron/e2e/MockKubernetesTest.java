@@ -143,4 +143,16 @@ class MockKubernetesTest {
         .contains("\"kind\":\"Status\"", "\"reason\":\"Invalid\"", "missing");
     assertThat(get(path, null)).startsWith("200").contains("\"a\":\"1\"");
   }
+
+  @Test
+  void refusesABodyThatIsNotJsonWithAStatus() throws Exception {
+    String refused =
+        send(
+            request("/api/v1/namespaces/default/configmaps")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{not json")));
+    assertThat(refused)
+        .startsWith("400")
+        .contains("\"kind\":\"Status\"", "\"reason\":\"BadRequest\"", "not valid JSON");
+  }
 }
