@@ -220,11 +220,8 @@ final class PoolMigrations {
    * to move.
    */
   static boolean belongsTo(String pool, Migration m) {
-    if (m.getStatus() != null && pool.equals(m.getStatus().nodePool)) {
-      return true;
-    }
-    Map<String, String> labels = m.getMetadata().getLabels();
-    return labels != null && pool.equals(labels.get(MigrationLabels.POOL));
+    return (m.getStatus() != null && pool.equals(m.getStatus().nodePool))
+        || pool.equals(label(m, MigrationLabels.POOL));
   }
 
   /**
