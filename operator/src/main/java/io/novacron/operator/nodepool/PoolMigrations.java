@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.novacron.crds.common.MigrationMode;
 import io.novacron.crds.migration.Migration;
 import io.novacron.crds.migration.MigrationLabels;
@@ -120,11 +121,7 @@ final class PoolMigrations {
         return;
       }
       Optional<VirtualMachine> vm =
-          placed.stream()
-              .filter(
-                  v ->
-                      r.vm.equals(v.getMetadata().getNamespace() + "/" + v.getMetadata().getName()))
-              .findFirst();
+          placed.stream().filter(v -> r.vm.equals(Cache.metaNamespaceKeyFunc(v))).findFirst();
       if (vm.isEmpty() || liveModeOf(vm.get()).isEmpty() || hasUnfinished(vm.get(), migrations)) {
         continue;
       }
@@ -239,12 +236,10 @@ final class PoolMigrations {
             .filter(v -> v.getMetadata().getUid() != null)
             .collect(
                 Collectors.toMap(
-                    v -> v.getMetadata().getNamespace() + "/" + v.getMetadata().getName(),
-                    v -> v.getMetadata().getUid(),
-                    (a, b) -> a));
+                    Cache::metaNamespaceKeyFunc, v -> v.getMetadata().getUid(), (a, b) -> a));
     Map<String, Optional<String>> out = new HashMap<>();
     for (Migration m : migrations) {
-      String vm = m.getMetadata().getNamespace() + "/" + m.getSpec().vmName;
+      String vm = Cache.namespaceKeyFunc(m.getMetadata().getNamespace(), m.getSpec().vmName);
       MigrationStatus status = m.getStatus() == null ? new MigrationStatus() : m.getStatus();
       if (status.vmUid != null && uids.containsKey(vm) && !status.vmUid.equals(uids.get(vm))) {
         continue;

@@ -2,6 +2,7 @@ package io.novacron.operator.nodepool;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.novacron.crds.nodepool.HostSpec;
@@ -88,7 +89,7 @@ final class PoolRebalancer {
     List<MoveRecommendation> out = new ArrayList<>();
     for (Move m : moves) {
       MoveRecommendation r = new MoveRecommendation();
-      r.vm = m.vm().namespace() + "/" + m.vm().name();
+      r.vm = Cache.namespaceKeyFunc(m.vm().namespace(), m.vm().name());
       r.fromHost = m.vm().host();
       r.toHost = m.to();
       r.reason = m.reason();
@@ -107,10 +108,7 @@ final class PoolRebalancer {
 
   private static String uidOf(List<VirtualMachine> placed, String namespacedName) {
     return placed.stream()
-        .filter(
-            vm ->
-                namespacedName.equals(
-                    vm.getMetadata().getNamespace() + "/" + vm.getMetadata().getName()))
+        .filter(vm -> namespacedName.equals(Cache.metaNamespaceKeyFunc(vm)))
         .map(vm -> vm.getMetadata().getUid())
         .findFirst()
         .orElse("");
@@ -163,8 +161,7 @@ final class PoolRebalancer {
       if (s.forecast == null || s.forecast.cpuPercent.isEmpty()) {
         continue;
       }
-      Optional<String> cooling =
-          coolingDown.get(vm.getMetadata().getNamespace() + "/" + vm.getMetadata().getName());
+      Optional<String> cooling = coolingDown.get(Cache.metaNamespaceKeyFunc(vm));
       try {
         VmRequest request = VmRequest.of(vm.getSpec());
         double bytes =
