@@ -2,6 +2,8 @@ package io.novacron.sandbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -345,13 +347,13 @@ final class KubectlDispatcher extends KubernetesCrudDispatcher {
   }
 
   private MockResponse status(int code, String reason, String message) {
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("kind", "Status");
-    status.put("apiVersion", "v1");
-    status.put("status", "Failure");
-    status.put("message", message);
-    status.put("reason", reason);
-    status.put("code", code);
+    Status status =
+        new StatusBuilder()
+            .withStatus("Failure")
+            .withMessage(message)
+            .withReason(reason)
+            .withCode(code)
+            .build();
     return new MockResponse()
         .setResponseCode(code)
         .setHeader("Content-Type", "application/json")
