@@ -60,6 +60,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong expired = new AtomicLong();
   private final MinuteAggregates aggregates;
+  private final NewestStored newestStored;
   private final AtomicLong minutesFromSamples = new AtomicLong();
   private final AtomicLong minutesFromRaw = new AtomicLong();
   private final List<Lane> lanes = new ArrayList<>();
@@ -92,6 +93,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
     this.closeDelay = closeDelay;
     this.clock = clock;
     this.aggregates = new MinuteAggregates(clock.instant());
+    this.newestStored = new NewestStored(clock.instant());
     for (int i = 1; i <= writers; i++) {
       lanes.add(new Lane("sample-writer-" + i));
     }
@@ -145,6 +147,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
   @Override
   public void retainOnly(Set<String> runningVmUids) {
     knownIdentities.keySet().retainAll(runningVmUids);
+    newestStored.retainOnly(runningVmUids);
   }
 
   /** Queues a sample; never blocks. When the queue is full the oldest sample is dropped. */
@@ -288,7 +291,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       boolean allNew;
       boolean late;
       try {
-        allNew = BatchStore.write(c, rows, hosts, identities.values());
+        allNew = BatchStore.write(c, rows, hosts, identities.values(), newestStored::mayBeStored);
         late = hasSamplesBefore(vms, closingStart());
         if (late) {
           // the lock waits for a closing or another lane's late refresh in progress to commit;
@@ -302,6 +305,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
         identities.forEach(unwrittenIdentities::putIfAbsent); // unless replaced meanwhile
         throw e;
       }
+      newestStored.stored(rows);
       // still pending, so none of these minutes is being closed
       if (allNew && !late) {
         aggregates.add(rows);

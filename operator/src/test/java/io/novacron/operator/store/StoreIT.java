@@ -45,7 +45,7 @@ class StoreIT {
   void migratesFromEmptyAndCreatesDailyPartitionsAhead() throws Exception {
     try (Connection c = db.dataSource().getConnection()) {
       assertThat(scalar(c, "SELECT count(*) FROM flyway_schema_history WHERE success"))
-          .isEqualTo(10);
+          .isEqualTo(11);
       partitions.ensurePartitions(c, NOW);
       List<String> names = partitions.partitions(c, PartitionMaintainer.VM_TABLE);
       assertThat(names)
@@ -120,7 +120,7 @@ class StoreIT {
     try (Connection c = db.dataSource().getConnection()) {
       assertThat(scalar(c, "SELECT count(*) FROM vm_samples")).isEqualTo(1);
       assertThat(scalar(c, "SELECT count(*) FROM flyway_schema_history WHERE success"))
-          .isEqualTo(10);
+          .isEqualTo(11);
     }
   }
 
@@ -129,11 +129,18 @@ class StoreIT {
     try (Connection c = db.dataSource().getConnection()) {
       partitions.ensurePartitions(c, NOW);
       try (Statement st = c.createStatement()) {
+        // 200 VMs x 61 minutes, a run of six samples each
         st.execute(
-            "INSERT INTO vm_samples SELECT ('00000000-0000-0000-0000-' || lpad(v::text, 12, '0'))::uuid,"
-                + " now() - (s || ' seconds')::interval, 1, '{1}', null, null, 0, 0, 0, 0, 0, 0"
-                + " FROM generate_series(1, 200) v, generate_series(0, 3600, 60) s");
-        st.execute("ANALYZE vm_samples");
+            "INSERT INTO vm_sample_runs SELECT ('00000000-0000-0000-0000-' || lpad(v::text, 12,"
+                + " '0'))::uuid, m, ARRAY(SELECT m + (s || ' seconds')::interval"
+                + " FROM generate_series(0, 50, 10) s), array_fill(1::real, ARRAY[6]),"
+                + " array_fill(1::real, ARRAY[6, 1]), array_fill(NULL::bigint, ARRAY[6]),"
+                + " array_fill(NULL::bigint, ARRAY[6]), z, z, z, z, z, z"
+                + " FROM generate_series(1, 200) v,"
+                + " generate_series(date_trunc('minute', now()) - interval '1 hour',"
+                + " date_trunc('minute', now()) - interval '1 minute', interval '1 minute') m,"
+                + " (SELECT array_fill(0::real, ARRAY[6]) AS z) zeros");
+        st.execute("ANALYZE vm_sample_runs");
       }
       String plan =
           String.join(
@@ -142,13 +149,15 @@ class StoreIT {
                   c,
                   "EXPLAIN SELECT ts, cpu_percent FROM vm_samples"
                       + " WHERE vm_uid = '00000000-0000-0000-0000-000000000007'"
-                      + " AND ts >= now() - interval '30 minutes' AND ts < now()"));
-      assertThat(plan).contains("Index").contains("pkey");
+                      + " AND ts >= now() - interval '30 minutes' AND ts < now()"
+                      + " AND run_start >= date_trunc('minute', now() - interval '30 minutes')"
+                      + " AND run_start < now()"));
+      assertThat(plan).as(plan).contains("Index").contains("pkey");
       assertThat(plan)
           .contains(
               PartitionMaintainer.partitionName(PartitionMaintainer.VM_TABLE, TODAY)
                   .substring(0, 10));
-      assertThat(plan.lines().filter(l -> l.contains("on vm_samples_p")).count())
+      assertThat(plan.lines().filter(l -> l.contains("on vm_sample_runs_p")).count())
           .as(
               "partition pruning leaves today's partition only (yesterday's too near midnight)\n"
                   + plan)
@@ -212,9 +221,11 @@ class StoreIT {
   private static void insert(Connection c, String uid, Instant ts) throws SQLException {
     try (var ps =
         c.prepareStatement(
-            "INSERT INTO vm_samples VALUES (?::uuid, ?, 1, '{1}', 1, 1, 0, 0, 0, 0, 0, 0)")) {
+            "INSERT INTO vm_sample_runs VALUES (?::uuid, ?, ARRAY[?], '{1}', '{{1}}', '{1}', '{1}',"
+                + " '{0}', '{0}', '{0}', '{0}', '{0}', '{0}')")) {
       ps.setString(1, uid);
       ps.setObject(2, java.time.OffsetDateTime.ofInstant(ts, ZoneOffset.UTC));
+      ps.setObject(3, java.time.OffsetDateTime.ofInstant(ts, ZoneOffset.UTC));
       ps.executeUpdate();
     }
   }
