@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,6 +167,65 @@ class StoreIT {
   }
 
   @Test
+  void samplesStoredOneRowEachBeforeV11MoveOverAsRunsOfWholeMinutes() throws Exception {
+    Flyway.configure()
+        .dataSource(db.dataSource())
+        .locations("classpath:db/migration")
+        .cleanDisabled(false)
+        .load()
+        .clean();
+    Flyway.configure()
+        .dataSource(db.dataSource())
+        .locations("classpath:db/migration")
+        .target("10")
+        .load()
+        .migrate();
+    String a = "00000000-0000-0000-0000-00000000000a";
+    String b = "00000000-0000-0000-0000-00000000000b";
+    List<String> before;
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement()) {
+      st.execute(
+          "CREATE TABLE vm_samples_p20261201 PARTITION OF vm_samples"
+              + " FOR VALUES FROM ('2026-12-01 00:00:00+00') TO ('2026-12-02 00:00:00+00')");
+      // a: three samples in one minute (one without memory), one in the next with another vCPU
+      // count; b: one sample without vCPU figures; inserted out of time order
+      st.execute(
+          "INSERT INTO vm_samples VALUES"
+              + " ('"
+              + a
+              + "', '2026-12-01 10:00:25+00', 3, '{3,30}', null, 7, 1, 2, 3, 4, 5, 6),"
+              + " ('"
+              + a
+              + "', '2026-12-01 10:00:05+00', 1, '{1,10}', 100, 7, 1, 2, 3, 4, 5, 6),"
+              + " ('"
+              + a
+              + "', '2026-12-01 10:00:15+00', 2, '{2,20}', 200, 7, 1, 2, 3, 4, 5, 6),"
+              + " ('"
+              + a
+              + "', '2026-12-01 10:01:05+00', 4, '{4}', 400, 7, 1, 2, 3, 4, 5, 6),"
+              + " ('"
+              + b
+              + "', '2026-12-01 10:00:05+00', 5, '{}', 500, 7, 1, 2, 3, 4, 5, 6)");
+      before = rows(c, EVERY_SAMPLE);
+    }
+    Flyway.configure()
+        .dataSource(db.dataSource())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    try (Connection c = db.dataSource().getConnection()) {
+      assertThat(rows(c, EVERY_SAMPLE)).hasSize(5).isEqualTo(before);
+      assertThat(rows(c, "SELECT vm_uid || ' ' || cardinality(ts) FROM vm_sample_runs ORDER BY 1"))
+          .containsExactlyInAnyOrder(a + " 3", a + " 1", b + " 1");
+      assertThat(partitions.partitions(c, PartitionMaintainer.VM_TABLE))
+          .containsExactly(
+              PartitionMaintainer.partitionName(
+                  PartitionMaintainer.VM_TABLE, LocalDate.of(2026, 12, 1)));
+    }
+  }
+
+  @Test
   void theSummaryReadsOnlyTheWindowThroughTheBucketIndex() throws Exception {
     try (Connection c = db.dataSource().getConnection();
         Statement st = c.createStatement()) {
@@ -217,6 +277,13 @@ class StoreIT {
           .isBetween(1L, 2L);
     }
   }
+
+  /** Every column of every sample, one line each, in a fixed order. */
+  private static final String EVERY_SAMPLE =
+      "SELECT concat_ws(' ', vm_uid, ts, cpu_percent, vcpu_percent, memory_used_bytes,"
+          + " memory_available_bytes, disk_read_bytes_per_second, disk_write_bytes_per_second,"
+          + " disk_read_ops_per_second, disk_write_ops_per_second, network_rx_bytes_per_second,"
+          + " network_tx_bytes_per_second) FROM vm_samples ORDER BY vm_uid, ts";
 
   private static void insert(Connection c, String uid, Instant ts) throws SQLException {
     try (var ps =
