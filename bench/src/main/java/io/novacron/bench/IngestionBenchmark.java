@@ -94,27 +94,22 @@ public final class IngestionBenchmark {
     try (Connection c = db.connection();
         PreparedStatement ps =
             c.prepareStatement(
-                // each row a run of one sample: the table's layout without the writer's batching
-                "INSERT INTO vm_sample_runs VALUES (?, ?, ARRAY[?], ARRAY[?], ARRAY[?::real[]],"
-                    + " ARRAY[?], ARRAY[?], ARRAY[?], ARRAY[?], ARRAY[?], ARRAY[?], ARRAY[?],"
-                    + " ARRAY[?])")) {
+                "INSERT INTO vm_samples VALUES (?, ?, ?, ?::real[], ?, ?, ?, ?, ?, ?, ?, ?)")) {
       c.setAutoCommit(true);
       long started = System.nanoTime();
       for (VmSample s : rows) {
         ps.setObject(1, UUID.fromString(s.vmUid()));
-        OffsetDateTime at = OffsetDateTime.ofInstant(s.at(), ZoneOffset.UTC);
-        ps.setObject(2, at);
-        ps.setObject(3, at);
-        ps.setFloat(4, (float) s.cpuPercent());
-        ps.setString(5, "{" + s.cpuPercent() + "}");
-        ps.setLong(6, s.memoryUsedBytes());
-        ps.setLong(7, s.memoryAvailableBytes());
-        ps.setFloat(8, (float) s.diskReadBytesPerSecond());
-        ps.setFloat(9, (float) s.diskWriteBytesPerSecond());
-        ps.setFloat(10, (float) s.diskReadOpsPerSecond());
-        ps.setFloat(11, (float) s.diskWriteOpsPerSecond());
-        ps.setFloat(12, (float) s.networkRxBytesPerSecond());
-        ps.setFloat(13, (float) s.networkTxBytesPerSecond());
+        ps.setObject(2, OffsetDateTime.ofInstant(s.at(), ZoneOffset.UTC));
+        ps.setDouble(3, s.cpuPercent());
+        ps.setString(4, "{" + s.cpuPercent() + "}");
+        ps.setLong(5, s.memoryUsedBytes());
+        ps.setLong(6, s.memoryAvailableBytes());
+        ps.setDouble(7, s.diskReadBytesPerSecond());
+        ps.setDouble(8, s.diskWriteBytesPerSecond());
+        ps.setDouble(9, s.diskReadOpsPerSecond());
+        ps.setDouble(10, s.diskWriteOpsPerSecond());
+        ps.setDouble(11, s.networkRxBytesPerSecond());
+        ps.setDouble(12, s.networkTxBytesPerSecond());
         ps.executeUpdate();
       }
       return (System.nanoTime() - started) / 1e9;

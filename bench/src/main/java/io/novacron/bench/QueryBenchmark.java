@@ -168,14 +168,10 @@ public final class QueryBenchmark {
             c.prepareStatement(
                 "WITH per_vm AS (SELECT vm_uid, avg(cpu_percent) AS cpu_avg, max(cpu_percent) AS cpu_max,"
                     + " max(memory_used_bytes) AS mem_max FROM vm_samples WHERE ts >= ? AND ts < ?"
-                    + " AND run_start >= ? AND run_start < ? GROUP BY vm_uid) SELECT p.*, count(*) OVER (), avg(cpu_avg) OVER (),"
+                    + " GROUP BY vm_uid) SELECT p.*, count(*) OVER (), avg(cpu_avg) OVER (),"
                     + " max(mem_max) OVER () FROM per_vm p ORDER BY cpu_avg DESC LIMIT 10")) {
       ps.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
       ps.setObject(2, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
-      // a run lies within the minute it starts in
-      ps.setObject(
-          3, OffsetDateTime.ofInstant(from.truncatedTo(ChronoUnit.MINUTES), ZoneOffset.UTC));
-      ps.setObject(4, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           rs.getString(1);

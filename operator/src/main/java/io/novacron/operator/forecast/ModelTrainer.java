@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -235,14 +234,10 @@ public final class ModelTrainer {
                 + " s.network_rx_bytes_per_second + s.network_tx_bytes_per_second,"
                 + " s.disk_read_bytes_per_second + s.disk_write_bytes_per_second"
                 + " FROM vm_samples s JOIN chosen USING (vm_uid)"
-                + " WHERE s.ts >= ? AND s.ts < ? AND s.run_start >= ? AND s.run_start < ?"
-                + " ORDER BY s.vm_uid, s.ts")) {
+                + " WHERE s.ts >= ? AND s.ts < ? ORDER BY s.vm_uid, s.ts")) {
       ps.setInt(1, maxVms);
       ps.setObject(2, Timestamps.utc(from));
       ps.setObject(3, Timestamps.utc(to));
-      // a run lies within the minute it starts in
-      ps.setObject(4, Timestamps.utc(from.truncatedTo(ChronoUnit.MINUTES)));
-      ps.setObject(5, Timestamps.utc(to));
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
         Object current = null;

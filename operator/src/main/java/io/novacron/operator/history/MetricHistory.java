@@ -81,9 +81,7 @@ public final class MetricHistory {
                 + " avg(memory_used_bytes), max(memory_used_bytes),"
                 + " avg(disk_read_bytes_per_second), avg(disk_write_bytes_per_second),"
                 + " avg(network_rx_bytes_per_second), avg(network_tx_bytes_per_second)"
-                // run_start bounds the runs read: a run lies within the minute it starts in
-                + " FROM vm_samples WHERE vm_uid = ? AND ts >= ? AND ts < ?"
-                + " AND run_start >= ? AND run_start < ? GROUP BY 1 ORDER BY 1"
+                + " FROM vm_samples WHERE vm_uid = ? AND ts >= ? AND ts < ? GROUP BY 1 ORDER BY 1"
             : "SELECT date_bin(CAST(? AS interval), bucket, "
                 + EPOCH
                 + ") AS t, sum(samples)::int, sum(cpu_sum) / sum(samples), max(cpu_max),"
@@ -101,10 +99,6 @@ public final class MetricHistory {
       ps.setObject(2, UUID.fromString(uid));
       ps.setObject(3, utc(bucketStart(from, resolution)));
       ps.setObject(4, utc(to));
-      if (resolution == Resolution.RAW) {
-        ps.setObject(5, utc(from.truncatedTo(ChronoUnit.MINUTES)));
-        ps.setObject(6, utc(to));
-      }
       List<VmPoint> points = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

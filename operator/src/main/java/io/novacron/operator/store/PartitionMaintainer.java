@@ -14,13 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one partition per UTC day of each raw sample table ({@code vm_sample_runs}, {@code
+ * Keeps one partition per UTC day of each raw sample table ({@code vm_samples}, {@code
  * host_samples}): creates them a few days ahead and drops those wholly older than the retention.
- * Partition names carry their day ({@code vm_sample_runs_p20261122}); names come from dates and the
+ * Partition names carry their day ({@code vm_samples_p20261122}); names come from dates and the
  * fixed table list, never from user input.
  */
 public final class PartitionMaintainer {
-  static final String VM_TABLE = "vm_sample_runs";
+  static final String VM_TABLE = "vm_samples";
   static final List<String> TABLES = List.of(VM_TABLE, "host_samples");
   private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd");
   private static final Logger log = LoggerFactory.getLogger(PartitionMaintainer.class);

@@ -56,9 +56,7 @@ final class RollupSql {
                             + " max(%1$s) AS ma_%1$s")
                         .formatted(m.column()))
             .collect(Collectors.joining(", "))
-        + ", (array_agg(s ORDER BY ts DESC))[1] AS newest FROM vm_samples s"
-        // whole minutes: the runs that start in them hold exactly their samples
-        + " WHERE run_start >= ? AND run_start < ?"
+        + ", (array_agg(s ORDER BY ts DESC))[1] AS newest FROM vm_samples s WHERE ts >= ? AND ts < ?"
         + filter
         + " GROUP BY 1, 2) g ON CONFLICT (vm_uid, bucket) DO UPDATE SET "
         + replaces();

@@ -60,7 +60,6 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong expired = new AtomicLong();
   private final MinuteAggregates aggregates;
-  private final NewestStored newestStored;
   private final AtomicLong minutesFromSamples = new AtomicLong();
   private final AtomicLong minutesFromRaw = new AtomicLong();
   private final List<Lane> lanes = new ArrayList<>();
@@ -93,7 +92,6 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
     this.closeDelay = closeDelay;
     this.clock = clock;
     this.aggregates = new MinuteAggregates(clock.instant());
-    this.newestStored = new NewestStored(clock.instant());
     for (int i = 1; i <= writers; i++) {
       lanes.add(new Lane("sample-writer-" + i));
     }
@@ -147,7 +145,6 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
   @Override
   public void retainOnly(Set<String> runningVmUids) {
     knownIdentities.keySet().retainAll(runningVmUids);
-    newestStored.retainOnly(runningVmUids);
   }
 
   /** Queues a sample; never blocks. When the queue is full the oldest sample is dropped. */
@@ -291,7 +288,7 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
       boolean allNew;
       boolean late;
       try {
-        allNew = BatchStore.write(c, rows, hosts, identities.values(), newestStored::mayBeStored);
+        allNew = BatchStore.write(c, rows, hosts, identities.values());
         late = hasSamplesBefore(vms, closingStart());
         if (late) {
           // the lock waits for a closing or another lane's late refresh in progress to commit;
@@ -305,7 +302,6 @@ public final class SampleWriter implements SampleSink, AutoCloseable {
         identities.forEach(unwrittenIdentities::putIfAbsent); // unless replaced meanwhile
         throw e;
       }
-      newestStored.stored(rows);
       // still pending, so none of these minutes is being closed
       if (allNew && !late) {
         aggregates.add(rows);

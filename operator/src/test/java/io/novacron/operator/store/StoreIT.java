@@ -14,7 +14,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +45,7 @@ class StoreIT {
   void migratesFromEmptyAndCreatesDailyPartitionsAhead() throws Exception {
     try (Connection c = db.dataSource().getConnection()) {
       assertThat(scalar(c, "SELECT count(*) FROM flyway_schema_history WHERE success"))
-          .isEqualTo(11);
+          .isEqualTo(10);
       partitions.ensurePartitions(c, NOW);
       List<String> names = partitions.partitions(c, PartitionMaintainer.VM_TABLE);
       assertThat(names)
@@ -121,7 +120,7 @@ class StoreIT {
     try (Connection c = db.dataSource().getConnection()) {
       assertThat(scalar(c, "SELECT count(*) FROM vm_samples")).isEqualTo(1);
       assertThat(scalar(c, "SELECT count(*) FROM flyway_schema_history WHERE success"))
-          .isEqualTo(11);
+          .isEqualTo(10);
     }
   }
 
@@ -130,18 +129,11 @@ class StoreIT {
     try (Connection c = db.dataSource().getConnection()) {
       partitions.ensurePartitions(c, NOW);
       try (Statement st = c.createStatement()) {
-        // 200 VMs x 61 minutes, a run of six samples each
         st.execute(
-            "INSERT INTO vm_sample_runs SELECT ('00000000-0000-0000-0000-' || lpad(v::text, 12,"
-                + " '0'))::uuid, m, ARRAY(SELECT m + (s || ' seconds')::interval"
-                + " FROM generate_series(0, 50, 10) s), array_fill(1::real, ARRAY[6]),"
-                + " array_fill(1::real, ARRAY[6, 1]), array_fill(NULL::bigint, ARRAY[6]),"
-                + " array_fill(NULL::bigint, ARRAY[6]), z, z, z, z, z, z"
-                + " FROM generate_series(1, 200) v,"
-                + " generate_series(date_trunc('minute', now()) - interval '1 hour',"
-                + " date_trunc('minute', now()) - interval '1 minute', interval '1 minute') m,"
-                + " (SELECT array_fill(0::real, ARRAY[6]) AS z) zeros");
-        st.execute("ANALYZE vm_sample_runs");
+            "INSERT INTO vm_samples SELECT ('00000000-0000-0000-0000-' || lpad(v::text, 12, '0'))::uuid,"
+                + " now() - (s || ' seconds')::interval, 1, '{1}', null, null, 0, 0, 0, 0, 0, 0"
+                + " FROM generate_series(1, 200) v, generate_series(0, 3600, 60) s");
+        st.execute("ANALYZE vm_samples");
       }
       String plan =
           String.join(
@@ -150,78 +142,17 @@ class StoreIT {
                   c,
                   "EXPLAIN SELECT ts, cpu_percent FROM vm_samples"
                       + " WHERE vm_uid = '00000000-0000-0000-0000-000000000007'"
-                      + " AND ts >= now() - interval '30 minutes' AND ts < now()"
-                      + " AND run_start >= date_trunc('minute', now() - interval '30 minutes')"
-                      + " AND run_start < now()"));
-      assertThat(plan).as(plan).contains("Index").contains("pkey");
+                      + " AND ts >= now() - interval '30 minutes' AND ts < now()"));
+      assertThat(plan).contains("Index").contains("pkey");
       assertThat(plan)
           .contains(
               PartitionMaintainer.partitionName(PartitionMaintainer.VM_TABLE, TODAY)
                   .substring(0, 10));
-      assertThat(plan.lines().filter(l -> l.contains("on vm_sample_runs_p")).count())
+      assertThat(plan.lines().filter(l -> l.contains("on vm_samples_p")).count())
           .as(
               "partition pruning leaves today's partition only (yesterday's too near midnight)\n"
                   + plan)
           .isBetween(1L, 2L);
-    }
-  }
-
-  @Test
-  void samplesStoredOneRowEachBeforeV11MoveOverAsRunsOfWholeMinutes() throws Exception {
-    Flyway.configure()
-        .dataSource(db.dataSource())
-        .locations("classpath:db/migration")
-        .cleanDisabled(false)
-        .load()
-        .clean();
-    Flyway.configure()
-        .dataSource(db.dataSource())
-        .locations("classpath:db/migration")
-        .target("10")
-        .load()
-        .migrate();
-    String a = "00000000-0000-0000-0000-00000000000a";
-    String b = "00000000-0000-0000-0000-00000000000b";
-    List<String> before;
-    try (Connection c = db.dataSource().getConnection();
-        Statement st = c.createStatement()) {
-      st.execute(
-          "CREATE TABLE vm_samples_p20261201 PARTITION OF vm_samples"
-              + " FOR VALUES FROM ('2026-12-01 00:00:00+00') TO ('2026-12-02 00:00:00+00')");
-      // a: three samples in one minute (one without memory), one in the next with another vCPU
-      // count; b: one sample without vCPU figures; inserted out of time order
-      st.execute(
-          "INSERT INTO vm_samples VALUES"
-              + " ('"
-              + a
-              + "', '2026-12-01 10:00:25+00', 3, '{3,30}', null, 7, 1, 2, 3, 4, 5, 6),"
-              + " ('"
-              + a
-              + "', '2026-12-01 10:00:05+00', 1, '{1,10}', 100, 7, 1, 2, 3, 4, 5, 6),"
-              + " ('"
-              + a
-              + "', '2026-12-01 10:00:15+00', 2, '{2,20}', 200, 7, 1, 2, 3, 4, 5, 6),"
-              + " ('"
-              + a
-              + "', '2026-12-01 10:01:05+00', 4, '{4}', 400, 7, 1, 2, 3, 4, 5, 6),"
-              + " ('"
-              + b
-              + "', '2026-12-01 10:00:05+00', 5, '{}', 500, 7, 1, 2, 3, 4, 5, 6)");
-      before = rows(c, EVERY_SAMPLE);
-    }
-    Flyway.configure()
-        .dataSource(db.dataSource())
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
-    try (Connection c = db.dataSource().getConnection()) {
-      assertThat(rows(c, EVERY_SAMPLE)).hasSize(5).isEqualTo(before);
-      assertThat(rows(c, "SELECT vm_uid || ' ' || cardinality(ts) FROM vm_sample_runs ORDER BY 1"))
-          .containsExactlyInAnyOrder(a + " 3", a + " 1", b + " 1");
-      assertThat(partitions.partitions(c, PartitionMaintainer.VM_TABLE))
-          .containsExactly(
-              PartitionMaintainer.partitionName(
-                  PartitionMaintainer.VM_TABLE, LocalDate.of(2026, 12, 1)));
     }
   }
 
@@ -278,21 +209,12 @@ class StoreIT {
     }
   }
 
-  /** Every column of every sample, one line each, in a fixed order. */
-  private static final String EVERY_SAMPLE =
-      "SELECT concat_ws(' ', vm_uid, ts, cpu_percent, vcpu_percent, memory_used_bytes,"
-          + " memory_available_bytes, disk_read_bytes_per_second, disk_write_bytes_per_second,"
-          + " disk_read_ops_per_second, disk_write_ops_per_second, network_rx_bytes_per_second,"
-          + " network_tx_bytes_per_second) FROM vm_samples ORDER BY vm_uid, ts";
-
   private static void insert(Connection c, String uid, Instant ts) throws SQLException {
     try (var ps =
         c.prepareStatement(
-            "INSERT INTO vm_sample_runs VALUES (?::uuid, ?, ARRAY[?], '{1}', '{{1}}', '{1}', '{1}',"
-                + " '{0}', '{0}', '{0}', '{0}', '{0}', '{0}')")) {
+            "INSERT INTO vm_samples VALUES (?::uuid, ?, 1, '{1}', 1, 1, 0, 0, 0, 0, 0, 0)")) {
       ps.setString(1, uid);
       ps.setObject(2, java.time.OffsetDateTime.ofInstant(ts, ZoneOffset.UTC));
-      ps.setObject(3, java.time.OffsetDateTime.ofInstant(ts, ZoneOffset.UTC));
       ps.executeUpdate();
     }
   }
