@@ -8,7 +8,11 @@ timeline (10 s, 30 s, 300 s; days 1-6 joined; the same 70 % time split as `bench
     with eight features like the operator's (its ten less the time of day, which the traces lack),
     with ~30 (more averages, lagged changes, spreads), and
     with those plus the other four resources' deviations. If richer inputs barely move a linear
-    fit, more inputs of this kind are not where the missing points are.
+    fit, more inputs of this kind are not where the missing points are;
+    with the eight plus the daily profile's change over the horizon (the operator's DailyProfile:
+    each 5-minute slot's mean over the earlier days, the days aligned at each file's start), an
+    input of another kind: what the same times of earlier days did next. That input was adopted
+    on the training part alone: the last lines fit on its first 80 % and score its newest 20 %.
 Run from the repository root: python3 bench/analysis/predictability.py (needs numpy; no
 scikit-learn here, hence the few lines of iteratively reweighted least squares below).
 """
@@ -67,6 +71,30 @@ def other_resources(table, step):
     return np.stack(cols, 1)
 
 
+def profile_change(step, slot_seconds=300, max_days=7):
+    slots = 86400 // slot_seconds
+    mean = np.zeros(slots)
+    days = np.zeros(slots, int)
+    out = []
+    open_slot, total, count = -1, 0.0, 0
+    for d in range(1, 7):
+        day = np.loadtxt(f"{TRACES}/day_{d}_{step}s.csv", delimiter=",", skiprows=1)[:, 0]
+        for i, x in enumerate(day):
+            second = (d - 1) * 86400 + i * step
+            slot = second // slot_seconds
+            if slot != open_slot:
+                if count:
+                    s = open_slot % slots
+                    days[s] = min(days[s] + 1, max_days)
+                    mean[s] += (total / count - mean[s]) / days[s]
+                open_slot, total, count = slot, 0.0, 0
+            total += x
+            count += 1
+            a, b = slot % slots, (second + HORIZON_SECONDS) // slot_seconds % slots
+            out.append(mean[b] - mean[a] if days[a] and days[b] else 0.0)
+    return np.array(out)
+
+
 def least_absolute(x, y, rounds=60):
     w = np.linalg.lstsq(x, y, rcond=None)[0]
     for _ in range(rounds):
@@ -93,12 +121,20 @@ def main():
         small = features(cpu, step, False)
         rich = features(cpu, step, True)
         sets = {"eight features": small, "~30 features": rich,
-                "~30 + other resources": np.hstack([rich, other_resources(table, step)])}
+                "~30 + other resources": np.hstack([rich, other_resources(table, step)]),
+                "eight + daily profile": np.column_stack([small, profile_change(step)])}
         for name, x in sets.items():
             x = np.hstack([x, np.ones((n, 1))])
             w = least_absolute(x[train], target[train])
             mae = np.abs(actual - (cpu[test] + x[test] @ w)).mean()
             print(f"  linear, {name:24s} MAE {mae:.3f}  1 - WAPE {100 * (1 - mae / actual.mean()):.2f} %")
+        inner = warm + int((cut - warm) * 0.8)
+        fit, check = np.arange(warm, inner - h), np.arange(inner, cut - h)
+        for name in ["eight features", "eight + daily profile"]:
+            x = np.hstack([sets[name], np.ones((n, 1))])
+            w = least_absolute(x[fit], target[fit])
+            mae = np.abs(cpu[check + h] - (cpu[check] + x[check] @ w)).mean()
+            print(f"  within the training part, {name:22s} MAE {mae:.3f}")
 
 
 if __name__ == "__main__":

@@ -89,7 +89,8 @@ public final class EvaluateTraces {
     }
     List<float[][]> features = new ArrayList<>();
     for (Trace t : usable) {
-      features.add(featuresOf(t.percent().get(resource), t.stepSeconds()));
+      features.add(
+          featuresOf(t.percent().get(resource), t.seconds(), t.stepSeconds(), minutes * 60L));
     }
     long started = System.nanoTime();
     try (MlpForecaster forBlend = train(usable, features, resource, minutes, true);
@@ -174,8 +175,21 @@ public final class EvaluateTraces {
       y[i] = trainY.get(i);
     }
     return MlpForecaster.train(
-        new MlpForecaster.TrainingSet(trainX.toArray(float[][]::new), y),
-        MlpForecaster.Plan.standard());
+        new MlpForecaster.TrainingSet(trainX.toArray(float[][]::new), y), plan());
+  }
+
+  /**
+   * The operator's training plan; {@code -Dforecast.seed=N} (e.g. through JDK_JAVA_OPTIONS) starts
+   * its networks from another seed, to see how much of a lead is seed noise.
+   */
+  private static MlpForecaster.Plan plan() {
+    MlpForecaster.Plan standard = MlpForecaster.Plan.standard();
+    return new MlpForecaster.Plan(
+        standard.epochs(),
+        standard.batchSize(),
+        standard.learningRate(),
+        Long.getLong("forecast.seed", standard.seed()),
+        standard.members());
   }
 
   /** The newest 20 % of the training part: where the blend weight is chosen. */
@@ -447,17 +461,29 @@ public final class EvaluateTraces {
     return Math.max(1, 3600 / t.stepSeconds());
   }
 
-  /** Features at every origin (null before the first value). */
-  static float[][] featuresOf(double[] v, int step) {
-    FeatureState state = new FeatureState(step);
+  /** Features at every origin of a series sampled every {@code step} seconds from time 0. */
+  static float[][] featuresOf(double[] v, int step, long horizonSeconds) {
+    long[] seconds = new long[v.length];
+    for (int t = 0; t < v.length; t++) {
+      seconds[t] = (long) t * step;
+    }
+    return featuresOf(v, seconds, step, horizonSeconds);
+  }
+
+  /** Features at every origin (null before the first value); times in seconds from the start. */
+  static float[][] featuresOf(double[] v, long[] seconds, int step, long horizonSeconds) {
+    FeatureState state = new FeatureState(step, horizonSeconds);
     float[][] out = new float[v.length][];
     for (int t = 0; t < v.length; t++) {
-      // the traces carry no wall-clock time (Alibaba and Google have no timestamp column, Azure's
-      // counts from its start) and their phases differ: no time of day rather than a wrong one
-      state.add(Instant.EPOCH, v[t]);
+      state.add(Instant.ofEpochSecond(seconds[t]), v[t]);
       if (state.ready()) {
         out[t] = new float[FeatureState.FEATURES];
         state.features(out[t], 0);
+        // the traces' times count from each trace's start (none has a wall clock) and their starts
+        // fall at different times of day: no time of day rather than a wrong one. The daily
+        // profile only needs each timeline's days to line up, which they do.
+        out[t][FeatureState.TIME_OF_DAY] = 0;
+        out[t][FeatureState.TIME_OF_DAY + 1] = 0;
       }
     }
     return out;
@@ -476,7 +502,7 @@ public final class EvaluateTraces {
 
   private static String cell(ForecastError e) {
     return String.format(
-        "%.2f/%.1f%%/%.1f%%",
+        "%.2f/%.2f%%/%.1f%%",
         e.meanAbsoluteError(), 100 * e.oneMinusWape(), 100 * e.bucketAccuracy());
   }
 }

@@ -263,7 +263,7 @@ public final class ReplaySimulator {
     List<float[]> x = new ArrayList<>();
     List<Float> y = new ArrayList<>();
     for (double[] s : series) {
-      float[][] f = EvaluateTraces.featuresOf(s, STEP_SECONDS);
+      float[][] f = EvaluateTraces.featuresOf(s, STEP_SECONDS, STEP_SECONDS);
       int end = fitOnly ? validationStart(s) : s.length;
       for (int t = WARMUP; t + 1 < end; t++) {
         x.add(f[t]);
@@ -312,7 +312,8 @@ public final class ReplaySimulator {
       int from = validationStart(s);
       float[] change =
           model.predict(
-              Arrays.copyOfRange(EvaluateTraces.featuresOf(s, STEP_SECONDS), from, s.length - 1));
+              Arrays.copyOfRange(
+                  EvaluateTraces.featuresOf(s, STEP_SECONDS, STEP_SECONDS), from, s.length - 1));
       double[] forecasts = new double[change.length];
       for (int i = 0; i < change.length; i++) {
         forecasts[i] = s[from + i] + 100 * change[i];
@@ -341,7 +342,7 @@ public final class ReplaySimulator {
     float[][][] features = new float[vms][][];
     double[][] ewma = new double[vms][];
     for (int v = 0; v < vms; v++) {
-      features[v] = EvaluateTraces.featuresOf(usage[v], STEP_SECONDS);
+      features[v] = EvaluateTraces.featuresOf(usage[v], STEP_SECONDS, STEP_SECONDS);
       ewma[v] = Baselines.ewma(usage[v], alpha);
     }
     for (int t = 0; t < steps; t++) {

@@ -22,8 +22,14 @@ import java.util.regex.Pattern;
  * reading), Google (avg_cpu and avg_mem as fractions) and Azure (cpu_usage and assigned_mem as
  * cluster sums, scaled to percent of their maximum over the training part only, so nothing of the
  * evaluation part leaks into the scale).
+ *
+ * <p>Each row's time counts from the timeline's start. The parts are whole days or weeks (the
+ * longest part's span, rounded to whole days), each starting on its day: a shorter part (Alibaba's
+ * day 2, 6,762 rows of 10 s) ends early rather than shifting the days after it. At its end the
+ * series jumps (22 % to 32 % CPU into day 3, where the other days' ends meet the next day's start
+ * within 2-5 points), so its rows are missing at the end rather than the start.
  */
-record Trace(String name, int stepSeconds, Map<Resource, double[]> percent) {
+record Trace(String name, int stepSeconds, long[] seconds, Map<Resource, double[]> percent) {
   private static final Pattern STEP = Pattern.compile("_(\\d+)s\\.csv$");
 
   int length() {
@@ -56,8 +62,10 @@ record Trace(String name, int stepSeconds, Map<Resource, double[]> percent) {
       throws IOException {
     String header = null;
     List<double[]> rows = new ArrayList<>();
+    List<Integer> partRows = new ArrayList<>();
     for (Path part : parts) {
       List<String> lines = Files.readAllLines(part);
+      int before = rows.size();
       if (header != null && !header.equals(lines.get(0))) {
         throw new IllegalArgumentException(part + ": columns differ from the other parts");
       }
@@ -67,6 +75,7 @@ record Trace(String name, int stepSeconds, Map<Resource, double[]> percent) {
           rows.add(Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray());
         }
       }
+      partRows.add(rows.size() - before);
     }
     List<String> columns = List.of(header.split(","));
     Map<Resource, double[]> series = new EnumMap<>(Resource.class);
@@ -97,7 +106,21 @@ record Trace(String name, int stepSeconds, Map<Resource, double[]> percent) {
     } else {
       throw new IllegalArgumentException(parts.get(0) + ": unknown trace layout: " + header);
     }
-    return new Trace(name, step, series);
+    return new Trace(name, step, times(partRows, step), series);
+  }
+
+  private static long[] times(List<Integer> partRows, int step) {
+    long day = 86_400;
+    long longest = (long) partRows.stream().mapToInt(Integer::intValue).max().orElse(0) * step;
+    long partSpan = Math.max(day, Math.round((double) longest / day) * day);
+    long[] seconds = new long[partRows.stream().mapToInt(Integer::intValue).sum()];
+    int row = 0;
+    for (int p = 0; p < partRows.size(); p++) {
+      for (int i = 0; i < partRows.get(p); i++) {
+        seconds[row++] = p * partSpan + (long) i * step;
+      }
+    }
+    return seconds;
   }
 
   private static double[] column(List<double[]> rows, List<String> columns, String name, double k) {

@@ -5,12 +5,13 @@ import java.time.Instant;
 /**
  * The model's input for one series (one resource of one VM), kept up to date sample by sample in
  * constant memory: exponentially weighted means over about 1 minute, 10 minutes and 1 hour, an
- * exponentially weighted spread over 10 minutes, the last value and its last change, and the time
- * of day. Nothing is recomputed from history. Values are percentages; features are fractions
- * (percent / 100) so every series shares one scale.
+ * exponentially weighted spread over 10 minutes, the last value and its last change, the time of
+ * day, and how the series' typical day ({@link DailyProfile}) moves over the forecast horizon.
+ * Nothing is recomputed from history. Values are percentages; features are fractions (percent /
+ * 100) so every series shares one scale.
  */
 public final class FeatureState {
-  public static final int FEATURES = 10;
+  public static final int FEATURES = 11;
 
   /** Index of the time of day's sine; its cosine follows. */
   public static final int TIME_OF_DAY = 8;
@@ -21,6 +22,8 @@ public final class FeatureState {
   private final double alphaMinute;
   private final double alphaTenMinutes;
   private final double alphaHour;
+  private final long horizonSeconds;
+  private final DailyProfile profile = new DailyProfile();
   private boolean started;
   private double last;
   private double previous;
@@ -30,8 +33,12 @@ public final class FeatureState {
   private double varianceTenMinutes;
   private Instant at;
 
-  /** {@code stepSeconds}: the interval between samples, which sets each average's weight. */
-  public FeatureState(double stepSeconds) {
+  /**
+   * {@code stepSeconds}: the interval between samples, which sets each average's weight; {@code
+   * horizonSeconds}: how far ahead the model forecasts.
+   */
+  public FeatureState(double stepSeconds, long horizonSeconds) {
+    this.horizonSeconds = horizonSeconds;
     alphaMinute = alpha(stepSeconds, MINUTE);
     alphaTenMinutes = alpha(stepSeconds, 10 * MINUTE);
     alphaHour = alpha(stepSeconds, 60 * MINUTE);
@@ -48,6 +55,7 @@ public final class FeatureState {
     }
     double x = percent / 100;
     at = time;
+    profile.add(time, x);
     if (!started) {
       started = true;
       last = previous = meanMinute = meanTenMinutes = meanHour = x;
@@ -86,5 +94,6 @@ public final class FeatureState {
     into[offset + 7] = (float) Math.sqrt(varianceTenMinutes);
     into[offset + TIME_OF_DAY] = (float) Math.sin(dayAngle);
     into[offset + TIME_OF_DAY + 1] = (float) Math.cos(dayAngle);
+    into[offset + TIME_OF_DAY + 2] = (float) profile.change(at, horizonSeconds);
   }
 }

@@ -68,10 +68,10 @@ public final class Forecaster implements SampleSink, AutoCloseable {
     Long memoryAvailable;
     Instant lastSampleAt;
 
-    VmState(RunningVm vm, double stepSeconds) {
+    VmState(RunningVm vm, double stepSeconds, long horizonSeconds) {
       this.vm = vm;
       for (Resource r : Resource.values()) {
-        series.put(r, new FeatureState(stepSeconds));
+        series.put(r, new FeatureState(stepSeconds, horizonSeconds));
         intervals.put(r, new IntervalCalibration());
       }
     }
@@ -90,7 +90,8 @@ public final class Forecaster implements SampleSink, AutoCloseable {
 
   @Override
   public void accept(RunningVm vm, VmSample sample) {
-    VmState state = states.computeIfAbsent(vm.uid(), uid -> new VmState(vm, stepSeconds));
+    VmState state =
+        states.computeIfAbsent(vm.uid(), uid -> new VmState(vm, stepSeconds, horizon.toSeconds()));
     synchronized (state) {
       state.vm = vm;
       for (Resource r : Resource.values()) {

@@ -101,7 +101,12 @@ public final class MlpForecaster implements AutoCloseable {
       return out;
     }
 
+    /**
+     * Led by the feature count, so a model stored before the features changed is refused on load
+     * (and retrained) instead of misread.
+     */
     void write(DataOutputStream out) throws IOException {
+      out.writeInt(FeatureState.FEATURES);
       for (int j = 0; j < mean.length; j++) {
         out.writeFloat(mean[j]);
         out.writeFloat(spread[j]);
@@ -110,6 +115,11 @@ public final class MlpForecaster implements AutoCloseable {
     }
 
     static Scaling read(DataInputStream in) throws IOException {
+      int features = in.readInt();
+      if (features != FeatureState.FEATURES) {
+        throw new IOException(
+            "trained on other features than this version computes (" + FeatureState.FEATURES + ")");
+      }
       float[] mean = new float[FeatureState.FEATURES];
       float[] spread = new float[FeatureState.FEATURES];
       for (int j = 0; j < mean.length; j++) {

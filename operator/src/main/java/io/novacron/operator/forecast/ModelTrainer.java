@@ -118,7 +118,7 @@ public final class ModelTrainer {
     int h = (int) Math.max(1, Math.round((double) horizonSeconds / stepSeconds));
     for (Series s : all) {
       double[] v = s.of(resource);
-      FeatureState state = new FeatureState(stepSeconds);
+      FeatureState state = new FeatureState(stepSeconds, horizonSeconds);
       for (int t = 0; t < v.length; t++) {
         state.add(Instant.ofEpochSecond(s.seconds()[t]), v[t]);
         if (!state.ready() || t + h >= v.length || Double.isNaN(v[t + h])) {

@@ -11,7 +11,7 @@ class FeatureStateTest {
 
   @Test
   void aSteadySeriesHasItsLevelAndNoChangeSpreadOrTrend() {
-    FeatureState s = new FeatureState(10);
+    FeatureState s = new FeatureState(10, 300);
     for (int i = 0; i < 1000; i++) {
       s.add(NOON.plusSeconds(10L * i), 40);
     }
@@ -24,7 +24,7 @@ class FeatureStateTest {
 
   @Test
   void aStepUpShowsInTheShortAveragesBeforeTheLongOnes() {
-    FeatureState s = new FeatureState(10);
+    FeatureState s = new FeatureState(10, 300);
     for (int i = 0; i < 720; i++) {
       s.add(NOON.plusSeconds(10L * i), i < 700 ? 20 : 60);
     }
@@ -39,7 +39,7 @@ class FeatureStateTest {
 
   @Test
   void missingValuesLeaveTheFeaturesAsTheyWere() {
-    FeatureState s = new FeatureState(10);
+    FeatureState s = new FeatureState(10, 300);
     s.add(NOON, 30);
     s.add(NOON.plusSeconds(10), 50);
     float[] before = features(s);
@@ -50,7 +50,7 @@ class FeatureStateTest {
 
   @Test
   void timeOfDayIsOnTheUnitCircle() {
-    FeatureState s = new FeatureState(10);
+    FeatureState s = new FeatureState(10, 300);
     s.add(Instant.parse("2026-11-22T06:00:00Z"), 10);
     float[] f = features(s);
     assertThat(f[8]).isCloseTo(1f, within(1e-6f)); // a quarter of the day: sin = 1
@@ -72,7 +72,7 @@ class FeatureStateTest {
     double step = 10;
     java.util.Random random = new java.util.Random(5);
     double[] series = new double[2000];
-    FeatureState s = new FeatureState(step);
+    FeatureState s = new FeatureState(step, 300);
     for (int t = 0; t < series.length; t++) {
       series[t] = 50 + 30 * Math.sin(t / 40.0) + random.nextGaussian() * 5;
       s.add(NOON.plusSeconds((long) (t * step)), series[t]);

@@ -36,7 +36,7 @@ class MlpForecasterTest {
   }
 
   private static float[][] featuresOf(double[] v) {
-    FeatureState state = new FeatureState(STEP);
+    FeatureState state = new FeatureState(STEP, (long) HORIZON * STEP);
     float[][] out = new float[v.length][FeatureState.FEATURES];
     for (int t = 0; t < v.length; t++) {
       state.add(Instant.EPOCH.plusSeconds((long) t * STEP), v[t]);
@@ -114,5 +114,25 @@ class MlpForecasterTest {
     assertThatThrownBy(() -> MlpForecaster.load(new byte[] {1, 2, 3}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a forecast model");
+  }
+
+  /**
+   * Stored before the daily profile was a feature, a model's bytes began with the scaling of ten
+   * features and no count.
+   */
+  @Test
+  void aModelOfOtherFeaturesIsRefusedRatherThanMisread() throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream older = new java.io.DataOutputStream(bytes)) {
+      for (int j = 0; j < 10; j++) {
+        older.writeFloat(0.3f); // mean
+        older.writeFloat(0.05f); // spread
+      }
+      older.writeFloat(0.02f); // spread of the change
+      older.writeInt(1); // members
+    }
+    assertThatThrownBy(() -> MlpForecaster.load(bytes.toByteArray()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("trained on other features");
   }
 }

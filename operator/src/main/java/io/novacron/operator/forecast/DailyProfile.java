@@ -1,0 +1,58 @@
+package io.novacron.operator.forecast;
+
+import java.time.Instant;
+
+/**
+ * One series' typical day: the mean value in each 5-minute slot of the day (UTC), averaged over the
+ * days seen (equally over the last week at most, then exponentially), in constant memory. Today's
+ * slots join the profile only when they end, so the profile at any slot still to come today holds
+ * earlier days only. What it gives the model is how the typical day moves over the coming horizon:
+ * on the Alibaba traces that change correlates with the actual one (about 0.15), and least-absolute
+ * linear fits of CPU 5 minutes ahead improved by ~2 % with it (bench/analysis/predictability.py).
+ */
+final class DailyProfile {
+  static final int SLOT_SECONDS = 300;
+  private static final int SLOTS = 86_400 / SLOT_SECONDS;
+  private static final int MAX_DAYS = 7;
+
+  private final float[] mean = new float[SLOTS];
+  private final byte[] days = new byte[SLOTS];
+  private long openSlot = Long.MIN_VALUE;
+  private double openSum;
+  private int openCount;
+
+  void add(Instant at, double value) {
+    long slot = Math.floorDiv(at.getEpochSecond(), SLOT_SECONDS);
+    if (slot != openSlot) {
+      closeOpenSlot();
+      openSlot = slot;
+    }
+    openSum += value;
+    openCount++;
+  }
+
+  private void closeOpenSlot() {
+    if (openCount > 0) {
+      int s = Math.floorMod(openSlot, SLOTS);
+      int n = Math.min(days[s] + 1, MAX_DAYS);
+      mean[s] += (float) ((openSum / openCount - mean[s]) / n);
+      days[s] = (byte) n;
+    }
+    openSum = 0;
+    openCount = 0;
+  }
+
+  /**
+   * The typical change from the slot of {@code at} to the slot {@code aheadSeconds} later, or 0
+   * while either slot has no earlier day.
+   */
+  double change(Instant at, long aheadSeconds) {
+    int from = slotOfDay(at.getEpochSecond());
+    int to = slotOfDay(at.getEpochSecond() + aheadSeconds);
+    return days[from] == 0 || days[to] == 0 ? 0 : mean[to] - mean[from];
+  }
+
+  private static int slotOfDay(long epochSecond) {
+    return Math.floorMod(Math.floorDiv(epochSecond, SLOT_SECONDS), SLOTS);
+  }
+}
