@@ -27,8 +27,9 @@ import java.util.UUID;
 /**
  * One forecasting cycle for 10,000 VMs on 1,000 hosts, timed piece by piece: one sample per VM into
  * the features, every VM forecast (a trained model serving each resource, batched), and a
- * rebalancing round over the pool. The operator runs a cycle every minute for as long as it runs:
- * the first cycles (JIT compilation, PyTorch's first calls) are timed apart from the steady state.
+ * rebalancing round over the pool, after a day of samples (every VM's daily profile filled) and an
+ * hour at the sampling step. The operator runs a cycle every minute for as long as it runs: the
+ * first cycles (JIT compilation, PyTorch's first calls) are timed apart from the steady state.
  * Baseline in the same run: the same forecasts one VM at a time. Also the heap the forecaster's
  * per-VM state takes. Args: [vms=10000] [hosts=1000] [measured cycles=30].
  */
@@ -54,7 +55,11 @@ public final class CycleBenchmark {
               new UUID(0xc1c1e, v).toString(), "ns", "vm-" + v, "pool", "h" + (v % hosts), "x"));
       level[v] = 5 + random.nextDouble() * 60;
     }
-    Instant t = Instant.parse("2026-11-22T00:00:00Z");
+    Instant t = Instant.parse("2026-11-21T00:00:00Z");
+    for (int slot = 0; slot < 288; slot++) { // a day, one sample per 5 minutes: profiles filled
+      feed(forecaster, running, level, random, t);
+      t = t.plus(Duration.ofMinutes(5));
+    }
     for (int warm = 0; warm < 360; warm++) { // an hour of samples before measuring
       feed(forecaster, running, level, random, t);
       t = t.plus(STEP);
