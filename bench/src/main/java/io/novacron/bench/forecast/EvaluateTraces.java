@@ -477,7 +477,7 @@ public final class EvaluateTraces {
     for (int t = 0; t < v.length; t++) {
       state.add(Instant.ofEpochSecond(seconds[t]), v[t]);
       if (state.ready()) {
-        out[t] = new float[FeatureState.FEATURES];
+        out[t] = new float[FeatureState.ROW];
         state.features(out[t], 0);
         // the traces' times count from each trace's start (none has a wall clock) and their starts
         // fall at different times of day: no time of day rather than a wrong one. The daily

@@ -52,6 +52,12 @@ final class DailyProfile {
     return days[from] == 0 || days[to] == 0 ? 0 : mean[to] - mean[from];
   }
 
+  /** The typical value at the slot {@code aheadSeconds} after {@code at}, or NaN before a day. */
+  double level(Instant at, long aheadSeconds) {
+    int slot = slotOfDay(at.getEpochSecond() + aheadSeconds);
+    return days[slot] == 0 ? Double.NaN : mean[slot];
+  }
+
   private static int slotOfDay(long epochSecond) {
     return Math.floorMod(Math.floorDiv(epochSecond, SLOT_SECONDS), SLOTS);
   }

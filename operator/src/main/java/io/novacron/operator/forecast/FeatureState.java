@@ -8,10 +8,19 @@ import java.time.Instant;
  * exponentially weighted spread over 10 minutes, the last value and its last change, the time of
  * day, and how the series' typical day ({@link DailyProfile}) moves over the forecast horizon.
  * Nothing is recomputed from history. Values are percentages; features are fractions (percent /
- * 100) so every series shares one scale.
+ * 100) so every series shares one scale. A feature row also carries, after the model's inputs, the
+ * levels only the online baselines read ({@link OnlineBaselines}).
  */
 public final class FeatureState {
+  /** The model's inputs: the first columns of a row. */
   public static final int FEATURES = 11;
+
+  /**
+   * A whole row: the model's inputs, then the mean of the last 5 minutes of samples, that of the
+   * last 15 minutes, and the typical value at the horizon's time of day (the last value while the
+   * daily profile knows none).
+   */
+  public static final int ROW = FEATURES + 3;
 
   /** Index of the time of day's sine; its cosine follows. */
   public static final int TIME_OF_DAY = 8;
@@ -24,6 +33,15 @@ public final class FeatureState {
   private final double alphaHour;
   private final long horizonSeconds;
   private final DailyProfile profile = new DailyProfile();
+
+  /** The last 15 minutes of values, oldest overwritten first; the last 5 are the newest of them. */
+  private final float[] recent;
+
+  private final int fiveMinutes;
+  private int recentNext;
+  private int recentCount;
+  private double sumFiveMinutes;
+  private double sumFifteenMinutes;
   private boolean started;
   private double last;
   private double previous;
@@ -42,6 +60,12 @@ public final class FeatureState {
     alphaMinute = alpha(stepSeconds, MINUTE);
     alphaTenMinutes = alpha(stepSeconds, 10 * MINUTE);
     alphaHour = alpha(stepSeconds, 60 * MINUTE);
+    fiveMinutes = samplesIn(5 * MINUTE, stepSeconds);
+    recent = new float[samplesIn(15 * MINUTE, stepSeconds)];
+  }
+
+  private static int samplesIn(double seconds, double step) {
+    return (int) Math.max(1, Math.round(seconds / step));
   }
 
   private static double alpha(double step, double timeConstant) {
@@ -56,6 +80,7 @@ public final class FeatureState {
     double x = percent / 100;
     at = time;
     profile.add(time, x);
+    remember((float) x);
     if (!started) {
       started = true;
       last = previous = meanMinute = meanTenMinutes = meanHour = x;
@@ -71,6 +96,20 @@ public final class FeatureState {
     meanHour += alphaHour * (x - meanHour);
   }
 
+  private void remember(float x) {
+    if (recentCount >= fiveMinutes) {
+      sumFiveMinutes -= recent[Math.floorMod(recentNext - fiveMinutes, recent.length)];
+    }
+    if (recentCount >= recent.length) {
+      sumFifteenMinutes -= recent[recentNext];
+    }
+    recent[recentNext] = x;
+    sumFiveMinutes += x;
+    sumFifteenMinutes += x;
+    recentNext = (recentNext + 1) % recent.length;
+    recentCount = Math.min(recentCount + 1, recent.length);
+  }
+
   /** Whether any value has been seen. */
   public boolean ready() {
     return started;
@@ -81,7 +120,7 @@ public final class FeatureState {
     return last * 100;
   }
 
-  /** Writes the features into {@code into} at {@code offset}. */
+  /** Writes a whole row ({@link #ROW} values) into {@code into} at {@code offset}. */
   public void features(float[] into, int offset) {
     double dayAngle = 2 * Math.PI * (Math.floorMod(at.getEpochSecond(), (long) DAY) / DAY);
     into[offset] = (float) last;
@@ -95,5 +134,9 @@ public final class FeatureState {
     into[offset + TIME_OF_DAY] = (float) Math.sin(dayAngle);
     into[offset + TIME_OF_DAY + 1] = (float) Math.cos(dayAngle);
     into[offset + TIME_OF_DAY + 2] = (float) profile.change(at, horizonSeconds);
+    into[offset + FEATURES] = (float) (sumFiveMinutes / Math.min(recentCount, fiveMinutes));
+    into[offset + FEATURES + 1] = (float) (sumFifteenMinutes / recentCount);
+    double typical = profile.level(at, horizonSeconds);
+    into[offset + FEATURES + 2] = (float) (Double.isNaN(typical) ? last : typical);
   }
 }

@@ -204,7 +204,7 @@ public final class Forecaster implements SampleSink, AutoCloseable {
   }
 
   private static float[] features(FeatureState state) {
-    float[] f = new float[FeatureState.FEATURES];
+    float[] f = new float[FeatureState.ROW];
     state.features(f, 0);
     return f;
   }

@@ -128,7 +128,7 @@ public final class ModelTrainer {
         if (Math.abs(ahead - horizonSeconds) * 2 > stepSeconds) {
           continue; // a gap in the series: the target is not at the horizon
         }
-        float[] f = new float[FeatureState.FEATURES];
+        float[] f = new float[FeatureState.ROW];
         state.features(f, 0);
         if (!learnsTimeOfDay) {
           f[FeatureState.TIME_OF_DAY] = 0;

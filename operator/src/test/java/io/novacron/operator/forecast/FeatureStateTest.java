@@ -58,7 +58,7 @@ class FeatureStateTest {
   }
 
   private static float[] features(FeatureState s) {
-    float[] f = new float[FeatureState.FEATURES];
+    float[] f = new float[FeatureState.ROW];
     s.features(f, 0);
     return f;
   }
@@ -99,5 +99,67 @@ class FeatureStateTest {
       sum += alpha * Math.pow(1 - alpha, n - i) * series[i] / 100;
     }
     return sum;
+  }
+
+  /**
+   * The online baselines' columns equal direct computations from the raw series: the means of the
+   * last 30 and 90 samples (5 and 15 minutes at 10 s), and before a day has passed, the last value
+   * where the typical value at the horizon's time of day will be.
+   */
+  @Test
+  void movingAveragesAreTheMeansOfTheLastFiveAndFifteenMinutes() {
+    java.util.Random random = new java.util.Random(8);
+    FeatureState s = new FeatureState(10, 300);
+    double[] series = new double[500];
+    for (int t = 0; t < series.length; t++) {
+      series[t] = random.nextDouble() * 100;
+      s.add(NOON.plusSeconds(10L * t), series[t]);
+      if (t == 10) {
+        float[] early = features(s);
+        assertThat(early[FeatureState.FEATURES + 1])
+            .as("fewer than 15 minutes seen: the mean of all of them")
+            .isCloseTo((float) (meanOfLast(series, t, 11) / 100), within(1e-6f));
+      }
+    }
+    int last = series.length - 1;
+    float[] f = features(s);
+    assertThat(f[FeatureState.FEATURES])
+        .isCloseTo((float) (meanOfLast(series, last, 30) / 100), within(1e-6f));
+    assertThat(f[FeatureState.FEATURES + 1])
+        .isCloseTo((float) (meanOfLast(series, last, 90) / 100), within(1e-6f));
+    assertThat(f[FeatureState.FEATURES + 2]).as("no earlier day").isEqualTo(f[0]);
+    assertThat(OnlineBaselines.forecast(4, f))
+        .isCloseTo(meanOfLast(series, last, 30), within(1e-4));
+    assertThat(OnlineBaselines.forecast(5, f))
+        .isCloseTo(meanOfLast(series, last, 90), within(1e-4));
+    assertThat(OnlineBaselines.forecast(6, f)).isCloseTo(series[last], within(1e-4));
+  }
+
+  private static double meanOfLast(double[] series, int end, int n) {
+    double sum = 0;
+    for (int i = end - n + 1; i <= end; i++) {
+      sum += series[i];
+    }
+    return sum / n;
+  }
+
+  /** The seasonal baseline: the earlier days' mean of the 5-minute slot the horizon falls in. */
+  @Test
+  void theSeasonalLevelIsTheEarlierDaysMeanAtTheHorizonsSlot() {
+    Instant midnight = Instant.parse("2026-11-20T00:00:00Z");
+    FeatureState s = new FeatureState(10, 300);
+    int perDay = 8640;
+    for (int t = 0; t < 2 * perDay + 360; t++) { // two days, then to 00:59:50
+      int slot = t % perDay / 30;
+      int day = t / perDay;
+      s.add(midnight.plusSeconds(10L * t), slot == 12 ? 20 + 40 * day : 50);
+    }
+    // at 00:59:50 (slot 11, 50 % every day) the horizon, 01:04:50, falls in slot 12: 20 % on day
+    // one, 60 % on day two
+    float[] f = features(s);
+    assertThat(OnlineBaselines.forecast(6, f)).isCloseTo(40, within(1e-4));
+    assertThat(f[FeatureState.TIME_OF_DAY + 2])
+        .as("the typical day falls by 10 points over the horizon")
+        .isCloseTo(-0.10f, within(1e-6f));
   }
 }

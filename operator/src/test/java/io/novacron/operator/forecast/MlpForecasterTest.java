@@ -37,7 +37,7 @@ class MlpForecasterTest {
 
   private static float[][] featuresOf(double[] v) {
     FeatureState state = new FeatureState(STEP, (long) HORIZON * STEP);
-    float[][] out = new float[v.length][FeatureState.FEATURES];
+    float[][] out = new float[v.length][FeatureState.ROW];
     for (int t = 0; t < v.length; t++) {
       state.add(Instant.EPOCH.plusSeconds((long) t * STEP), v[t]);
       state.features(out[t], 0);
