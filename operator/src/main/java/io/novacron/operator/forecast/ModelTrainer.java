@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.DoubleStream;
@@ -137,7 +138,8 @@ public final class ModelTrainer {
         long origin = s.seconds()[t];
         long target = s.seconds()[t + h];
         if (target < cut) {
-          trainX.add(f);
+          // only validation reads the baselines' columns; training rows are most of the memory
+          trainX.add(Arrays.copyOf(f, FeatureState.FEATURES));
           trainY.add((float) ((v[t + h] - state.lastPercent()) / 100));
         } else if (origin >= cut && target < middle) {
           choosing.add(f, v[t + h]);
