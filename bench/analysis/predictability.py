@@ -11,8 +11,10 @@ timeline (10 s, 30 s, 300 s; days 1-6 joined; the same 70 % time split as `bench
     fit, more inputs of this kind are not where the missing points are;
     with the eight plus the daily profile's change over the horizon (the operator's DailyProfile:
     each 5-minute slot's mean over the earlier days, the days aligned at each file's start), an
-    input of another kind: what the same times of earlier days did next. That input was adopted
-    on the training part alone: the last lines fit on its first 80 % and score its newest 20 %.
+    input of another kind: what the same times of earlier days did next (the operator has it);
+    and with the value's deviation from the profile now added (how far from its usual self the
+    series is; tried, not kept: see the README). The last lines fit on the training part's first
+    80 % and score its newest 20 %, where the profile was adopted without looking at the rest.
 Run from the repository root: python3 bench/analysis/predictability.py (needs numpy; no
 scikit-learn here, hence the few lines of iteratively reweighted least squares below).
 """
@@ -71,11 +73,12 @@ def other_resources(table, step):
     return np.stack(cols, 1)
 
 
-def profile_change(step, slot_seconds=300, max_days=7):
+def daily_profile(step, slot_seconds=300, max_days=7):
+    """Per origin: the profile's change over the horizon, and the value's deviation from it now."""
     slots = 86400 // slot_seconds
     mean = np.zeros(slots)
     days = np.zeros(slots, int)
-    out = []
+    change, deviation = [], []
     open_slot, total, count = -1, 0.0, 0
     for d in range(1, 7):
         day = np.loadtxt(f"{TRACES}/day_{d}_{step}s.csv", delimiter=",", skiprows=1)[:, 0]
@@ -91,8 +94,9 @@ def profile_change(step, slot_seconds=300, max_days=7):
             total += x
             count += 1
             a, b = slot % slots, (second + HORIZON_SECONDS) // slot_seconds % slots
-            out.append(mean[b] - mean[a] if days[a] and days[b] else 0.0)
-    return np.array(out)
+            change.append(mean[b] - mean[a] if days[a] and days[b] else 0.0)
+            deviation.append(x - mean[a] if days[a] else 0.0)
+    return np.array(change), np.array(deviation)
 
 
 def least_absolute(x, y, rounds=60):
@@ -119,10 +123,12 @@ def main():
         target = np.zeros(n)
         target[:-h] = cpu[h:] - cpu[:-h]
         small = features(cpu, step, False)
+        profile = daily_profile(step)
         rich = features(cpu, step, True)
         sets = {"eight features": small, "~30 features": rich,
                 "~30 + other resources": np.hstack([rich, other_resources(table, step)]),
-                "eight + daily profile": np.column_stack([small, profile_change(step)])}
+                "eight + daily profile": np.column_stack([small, profile[0]]),
+                "eight + profile + deviation": np.column_stack([small, *profile])}
         for name, x in sets.items():
             x = np.hstack([x, np.ones((n, 1))])
             w = least_absolute(x[train], target[train])
@@ -130,7 +136,7 @@ def main():
             print(f"  linear, {name:24s} MAE {mae:.3f}  1 - WAPE {100 * (1 - mae / actual.mean()):.2f} %")
         inner = warm + int((cut - warm) * 0.8)
         fit, check = np.arange(warm, inner - h), np.arange(inner, cut - h)
-        for name in ["eight features", "eight + daily profile"]:
+        for name in ["eight features", "eight + daily profile", "eight + profile + deviation"]:
             x = np.hstack([sets[name], np.ones((n, 1))])
             w = least_absolute(x[fit], target[fit])
             mae = np.abs(cpu[check + h] - (cpu[check] + x[check] @ w)).mean()
