@@ -26,6 +26,13 @@ public final class FeatureState {
   public static final int TIME_OF_DAY = 8;
 
   private static final double MINUTE = 60;
+
+  /**
+   * The moving averages count samples as if at most one came per second: below a 1-second interval
+   * they cover the last 300 and 900 samples, so a series never keeps more than 900.
+   */
+  private static final double FINEST_STEP = 1;
+
   private static final double DAY = 86_400;
 
   private final double alphaMinute;
@@ -65,7 +72,7 @@ public final class FeatureState {
   }
 
   private static int samplesIn(double seconds, double step) {
-    return (int) Math.max(1, Math.round(seconds / step));
+    return (int) Math.max(1, Math.round(seconds / Math.max(step, FINEST_STEP)));
   }
 
   private static double alpha(double step, double timeConstant) {

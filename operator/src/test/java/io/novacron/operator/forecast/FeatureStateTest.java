@@ -135,6 +135,22 @@ class FeatureStateTest {
     assertThat(OnlineBaselines.forecast(6, f)).isCloseTo(series[last], within(1e-4));
   }
 
+  @Test
+  void belowOneSecondTheMovingAveragesCountTheLast300And900Samples() {
+    FeatureState s = new FeatureState(0.1, 300);
+    double[] series = new double[2000];
+    for (int t = 0; t < series.length; t++) {
+      series[t] = t % 7 * 10;
+      s.add(NOON.plusMillis(100L * t), series[t]);
+    }
+    float[] f = features(s);
+    int last = series.length - 1;
+    assertThat(f[FeatureState.FEATURES])
+        .isCloseTo((float) (meanOfLast(series, last, 300) / 100), within(1e-6f));
+    assertThat(f[FeatureState.FEATURES + 1])
+        .isCloseTo((float) (meanOfLast(series, last, 900) / 100), within(1e-6f));
+  }
+
   private static double meanOfLast(double[] series, int end, int n) {
     double sum = 0;
     for (int i = end - n + 1; i <= end; i++) {
