@@ -196,4 +196,43 @@ class ForecastIT {
           .allSatisfy(f -> assertThat(f.cpu().predictor()).isEqualTo("last value"));
     }
   }
+
+  /**
+   * CPU that follows the clock: 80 % and 20 % in alternate half hours (UTC), every day alike, plus
+   * noise. Five minutes ahead, the last value and every average miss each switch by 60 points; the
+   * value typical of that time of day does not. With two days stored, the trainer's validation
+   * window (the second day's end) has a day of profile behind it, and the seasonal baseline must
+   * win among the baselines, far ahead of the last value.
+   */
+  @Test
+  void aDailyPatternIsForecastByTheTimeOfDayBaseline() throws Exception {
+    Duration span = Duration.ofDays(2);
+    Instant from = NOW.minus(span).truncatedTo(ChronoUnit.HOURS);
+    long total = 0;
+    for (int i = 0; i < 4; i++) {
+      RunningVm vm = vm(i);
+      Random random = new Random(i);
+      for (Instant at = from; at.isBefore(NOW); at = at.plus(STEP)) {
+        double cpu = (at.getEpochSecond() / 1800 % 2 == 0 ? 80 : 20) + random.nextGaussian() * 2;
+        writer.accept(
+            vm,
+            new VmSample(vm.uid(), at, cpu, List.of(cpu), 1L << 30, 4L << 30, 0, 0, 0, 0, 0, 0));
+        total++;
+      }
+    }
+    long expected = total;
+    await().atMost(Duration.ofSeconds(120)).until(() -> writer.written() == expected);
+    ModelTrainer twoDays =
+        new ModelTrainer(STEP, HORIZON, span, 100, MlpForecaster.Plan.standard());
+    try (Connection c = db.dataSource().getConnection()) {
+      TrainedModel cpu =
+          twoDays.train(c, NOW).stream()
+              .filter(m -> m.resource() == Resource.CPU)
+              .findFirst()
+              .orElseThrow();
+      assertThat(cpu.baseline()).isEqualTo("same time of day");
+      // a switch every 30 minutes, missed by 60 points: the last value errs by ~10 on average
+      assertThat(cpu.baselineScore().meanAbsoluteError()).isLessThan(4);
+    }
+  }
 }
