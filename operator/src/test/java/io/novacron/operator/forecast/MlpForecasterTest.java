@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Random;
@@ -121,9 +124,9 @@ class MlpForecasterTest {
    * features and no count.
    */
   @Test
-  void aModelOfOtherFeaturesIsRefusedRatherThanMisread() throws java.io.IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.DataOutputStream older = new java.io.DataOutputStream(bytes)) {
+  void aModelOfOtherFeaturesIsRefusedRatherThanMisread() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream older = new DataOutputStream(bytes)) {
       for (int j = 0; j < 10; j++) {
         older.writeFloat(0.3f); // mean
         older.writeFloat(0.05f); // spread
