@@ -171,7 +171,8 @@ public final class NovaCronOperator implements AutoCloseable {
             knownHosts,
             clock,
             meters,
-            policy));
+            policy,
+            settleAfterMove(config)));
     VmPlacement placement = new VmPlacement(hosts, new PlacementLedger());
     operator.register(
         new VirtualMachineReconciler(
@@ -219,6 +220,18 @@ public final class NovaCronOperator implements AutoCloseable {
         migrationHistory,
         policy,
         clock);
+  }
+
+  /**
+   * A pool's next automatic move waits this long after the last one ended: time for the moved VM to
+   * be sampled twice on its new host and forecast from those samples, three times over for a slow
+   * host or a delayed status write.
+   */
+  private static Duration settleAfterMove(OperatorConfig config) {
+    return config
+        .get(OperatorConfig.SAMPLE_INTERVAL)
+        .plus(config.get(OperatorConfig.FORECAST_INTERVAL))
+        .multipliedBy(3);
   }
 
   /** A minute's rollup waits for the samples of two more intervals (a slow host's included). */

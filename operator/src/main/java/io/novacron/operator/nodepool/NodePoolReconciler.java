@@ -73,7 +73,8 @@ public final class NodePoolReconciler implements Reconciler<NodePool>, Cleaner<N
       KnownHosts knownHosts,
       Clock clock,
       MeterRegistry meters,
-      PolicyGate policy) {
+      PolicyGate policy,
+      Duration settleAfterMove) {
     this.prober = new HostProber(hosts);
     this.policy = policy;
     this.conditions = conditions;
@@ -84,7 +85,7 @@ public final class NodePoolReconciler implements Reconciler<NodePool>, Cleaner<N
     this.knownHosts = knownHosts;
     this.clock = clock;
     this.rebalancer = new PoolRebalancer(clock, meters);
-    this.automatic = new PoolMigrations(events, clock);
+    this.automatic = new PoolMigrations(events, clock, settleAfterMove);
   }
 
   @Override

@@ -43,10 +43,16 @@ final class PoolMigrations {
 
   private final EventRecorder events;
   private final Clock clock;
+  private final Duration settle;
 
-  PoolMigrations(EventRecorder events, Clock clock) {
+  /**
+   * {@code settle}: how long after a rebalancing move ends before the next one starts (see {@link
+   * #rebalance}).
+   */
+  PoolMigrations(EventRecorder events, Clock clock, Duration settle) {
     this.events = events;
     this.clock = clock;
+    this.settle = settle;
   }
 
   /**
@@ -97,13 +103,34 @@ final class PoolMigrations {
     }
   }
 
-  /** Automation Full: turns recommendations into Migrations, at most perHour an hour. */
+  /**
+   * Automation Full: turns recommendations into Migrations, at most perHour an hour, and one round
+   * at a time: none is created while a rebalancing Migration of the pool is under way or ended less
+   * than the settle time ago. A moving VM's readings are unreliable during the move and just after
+   * it (the move competes for its hosts' CPUs; the first reading on the new host has no rate), and
+   * a round planned from them once sent a second VM after the first (MigrationIT, in CI); the next
+   * round plans from samples taken on the new host.
+   */
   void rebalance(
       NodePool pool,
       List<MoveRecommendation> recommendations,
       List<VirtualMachine> placed,
       List<Migration> migrations,
       KubernetesClient client) {
+    Instant settledSince = clock.instant().minus(settle);
+    Optional<Migration> settling =
+        migrations.stream()
+            .filter(m -> MigrationLabels.REBALANCE.equals(label(m, MigrationLabels.REASON)))
+            .filter(m -> !finished(m) || endedAfter(m, settledSince))
+            .findFirst();
+    if (settling.isPresent() && !recommendations.isEmpty()) {
+      log.debug(
+          "NodePool {}: {} waits for Migration {} to settle",
+          pool.getMetadata().getName(),
+          recommendations.get(0).vm,
+          settling.get().getMetadata().getName());
+      return;
+    }
     Instant hourAgo = clock.instant().minus(HOUR);
     long createdLastHour =
         migrations.stream()
@@ -315,6 +342,11 @@ final class PoolMigrations {
   static boolean finished(Migration m) {
     Phase p = m.getStatus() == null ? null : m.getStatus().phase;
     return p == Phase.Succeeded || p == Phase.Failed || p == Phase.Cancelled;
+  }
+
+  private static boolean endedAfter(Migration m, Instant since) {
+    String ended = m.getStatus() == null ? null : m.getStatus().completionTime;
+    return ended == null || Instant.parse(ended).isAfter(since);
   }
 
   private static Instant created(Migration m) {

@@ -22,6 +22,7 @@ import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.operator.kube.EventRecorder;
 import io.novacron.policy.testing.MockApi;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
 /** The Migrations a pool creates on its own, created for real on the mock API server. */
 class PoolMigrationsTest {
   static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+  static final Duration SETTLE = Duration.ofMinutes(3);
 
   MockApi api;
   KubernetesClient client;
@@ -46,7 +48,7 @@ class PoolMigrationsTest {
     api = MockApi.start();
     client = api.client();
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    automatic = new PoolMigrations(new EventRecorder(client, clock), clock);
+    automatic = new PoolMigrations(new EventRecorder(client, clock), clock, SETTLE);
     pool = new NodePool();
     pool.setMetadata(new ObjectMetaBuilder().withName("p").build());
     pool.setSpec(new NodePoolSpec());
@@ -124,6 +126,34 @@ class PoolMigrationsTest {
         .containsEntry("novacron.io/reason", "rebalance")
         .containsEntry("novacron.io/automatic", "true")
         .containsEntry("novacron.io/pool", "p");
+  }
+
+  /**
+   * One round at a time: while the pool's last rebalancing move is under way, or ended less than
+   * the settle time ago, no new one starts; a user's Migration does not hold the pool back.
+   */
+  @Test
+  void fullAutomationWaitsForTheLastMoveToSettle() {
+    VirtualMachine b = vm("b", "h1", VirtualMachineStatus.Phase.Running);
+    Migration running = rebalancing("a", MigrationStatus.Phase.Running, null);
+    Migration justDone =
+        rebalancing("a", MigrationStatus.Phase.Succeeded, NOW.minus(SETTLE).plusSeconds(1));
+    Migration longDone =
+        rebalancing("a", MigrationStatus.Phase.Succeeded, NOW.minus(SETTLE).minusSeconds(1));
+    Migration byUser = migrationOf("c", MigrationStatus.Phase.Running, null);
+
+    for (Migration unsettled : List.of(running, justDone)) {
+      automatic.rebalance(pool, List.of(move("b")), List.of(b), List.of(unsettled), client);
+      assertThat(migrations()).as(unsettled.getStatus().phase.toString()).isEmpty();
+    }
+    automatic.rebalance(pool, List.of(move("b")), List.of(b), List.of(longDone, byUser), client);
+    assertThat(migrations()).extracting(m -> m.getSpec().vmName).containsExactly("b");
+  }
+
+  private static Migration rebalancing(String vm, MigrationStatus.Phase phase, Instant ended) {
+    Migration m = migrationOf(vm, phase, ended);
+    m.getMetadata().setLabels(Map.of("novacron.io/reason", "rebalance"));
+    return m;
   }
 
   @Test
