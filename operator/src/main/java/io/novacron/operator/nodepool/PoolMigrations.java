@@ -344,9 +344,10 @@ final class PoolMigrations {
     return p == Phase.Succeeded || p == Phase.Failed || p == Phase.Cancelled;
   }
 
+  /** Whether it ended after {@code since}; one with no end time recorded counts as long ended. */
   private static boolean endedAfter(Migration m, Instant since) {
     String ended = m.getStatus() == null ? null : m.getStatus().completionTime;
-    return ended == null || Instant.parse(ended).isAfter(since);
+    return ended != null && Instant.parse(ended).isAfter(since);
   }
 
   private static Instant created(Migration m) {

@@ -130,7 +130,8 @@ class PoolMigrationsTest {
 
   /**
    * One round at a time: while the pool's last rebalancing move is under way, or ended less than
-   * the settle time ago, no new one starts; a user's Migration does not hold the pool back.
+   * the settle time ago, no new one starts; a user's Migration, or a finished one without an end
+   * time, does not hold the pool back.
    */
   @Test
   void fullAutomationWaitsForTheLastMoveToSettle() {
@@ -141,12 +142,14 @@ class PoolMigrationsTest {
     Migration longDone =
         rebalancing("a", MigrationStatus.Phase.Succeeded, NOW.minus(SETTLE).minusSeconds(1));
     Migration byUser = migrationOf("c", MigrationStatus.Phase.Running, null);
+    Migration endless = rebalancing("d", MigrationStatus.Phase.Failed, null);
 
     for (Migration unsettled : List.of(running, justDone)) {
       automatic.rebalance(pool, List.of(move("b")), List.of(b), List.of(unsettled), client);
       assertThat(migrations()).as(unsettled.getStatus().phase.toString()).isEmpty();
     }
-    automatic.rebalance(pool, List.of(move("b")), List.of(b), List.of(longDone, byUser), client);
+    automatic.rebalance(
+        pool, List.of(move("b")), List.of(b), List.of(longDone, byUser, endless), client);
     assertThat(migrations()).extracting(m -> m.getSpec().vmName).containsExactly("b");
   }
 
