@@ -482,8 +482,7 @@ public final class EvaluateTraces {
         // the traces' times count from each trace's start (none has a wall clock) and their starts
         // fall at different times of day: no time of day rather than a wrong one. The daily
         // profile only needs each timeline's days to line up, which they do.
-        out[t][FeatureState.TIME_OF_DAY] = 0;
-        out[t][FeatureState.TIME_OF_DAY + 1] = 0;
+        FeatureState.forgetTimeOfDay(out[t]);
       }
     }
     return out;

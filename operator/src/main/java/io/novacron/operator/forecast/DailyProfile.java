@@ -47,9 +47,9 @@ final class DailyProfile {
    * while either slot has no earlier day.
    */
   double change(Instant at, long aheadSeconds) {
-    int from = slotOfDay(at.getEpochSecond());
-    int to = slotOfDay(at.getEpochSecond() + aheadSeconds);
-    return days[from] == 0 || days[to] == 0 ? 0 : mean[to] - mean[from];
+    double from = level(at, 0);
+    double to = level(at, aheadSeconds);
+    return Double.isNaN(from) || Double.isNaN(to) ? 0 : to - from;
   }
 
   /** The typical value at the slot {@code aheadSeconds} after {@code at}, or NaN before a day. */

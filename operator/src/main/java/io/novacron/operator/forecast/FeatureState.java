@@ -127,6 +127,15 @@ public final class FeatureState {
     return last * 100;
   }
 
+  /**
+   * Zeroes a row's time of day, for series whose clock says nothing of it (less than a day of
+   * history, or traces whose times count from their own start).
+   */
+  public static void forgetTimeOfDay(float[] row) {
+    row[TIME_OF_DAY] = 0;
+    row[TIME_OF_DAY + 1] = 0;
+  }
+
   /** Writes a whole row ({@link #ROW} values) into {@code into} at {@code offset}. */
   public void features(float[] into, int offset) {
     double dayAngle = 2 * Math.PI * (Math.floorMod(at.getEpochSecond(), (long) DAY) / DAY);

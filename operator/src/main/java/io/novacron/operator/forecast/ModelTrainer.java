@@ -132,8 +132,7 @@ public final class ModelTrainer {
         float[] f = new float[FeatureState.ROW];
         state.features(f, 0);
         if (!learnsTimeOfDay) {
-          f[FeatureState.TIME_OF_DAY] = 0;
-          f[FeatureState.TIME_OF_DAY + 1] = 0;
+          FeatureState.forgetTimeOfDay(f);
         }
         long origin = s.seconds()[t];
         long target = s.seconds()[t + h];
