@@ -276,8 +276,7 @@ final class PoolMigrations {
               status.targetHost != null ? status.targetHost : m.getSpec().targetHost);
       if (!finished(m)) {
         out.put(vm, target);
-      } else if (status.completionTime != null
-          && Instant.parse(status.completionTime).isAfter(since)) {
+      } else if (endedAfter(m, since)) {
         out.putIfAbsent(vm, status.phase == Phase.Succeeded ? target : Optional.empty());
       }
     }
