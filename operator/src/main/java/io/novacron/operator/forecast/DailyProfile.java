@@ -1,5 +1,6 @@
 package io.novacron.operator.forecast;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /**
@@ -14,6 +15,9 @@ final class DailyProfile {
   static final int SLOT_SECONDS = 300;
   private static final int SLOTS = 86_400 / SLOT_SECONDS;
   private static final int MAX_DAYS = 7;
+
+  /** The length of {@link #save}'s output. */
+  static final int SAVED_BYTES = SLOTS * (Float.BYTES + 1);
 
   private final float[] mean = new float[SLOTS];
   private final byte[] days = new byte[SLOTS];
@@ -40,6 +44,34 @@ final class DailyProfile {
     }
     openSum = 0;
     openCount = 0;
+  }
+
+  /** Writes the closed slots (not the one still open): what a restarted operator goes on from. */
+  void save(ByteBuffer into) {
+    for (float m : mean) {
+      into.putFloat(m);
+    }
+    into.put(days);
+  }
+
+  /**
+   * Replaces the closed slots with saved ones, checked first: a bad save changes nothing. The slot
+   * open now keeps its values and joins the restored profile when it ends.
+   */
+  void restore(ByteBuffer from) {
+    float[] savedMean = new float[SLOTS];
+    byte[] savedDays = new byte[SLOTS];
+    for (int s = 0; s < SLOTS; s++) {
+      savedMean[s] = from.getFloat();
+    }
+    from.get(savedDays);
+    for (int s = 0; s < SLOTS; s++) {
+      if (savedDays[s] < 0 || savedDays[s] > MAX_DAYS || !Float.isFinite(savedMean[s])) {
+        throw new IllegalArgumentException("slot " + s + " of a saved daily profile is invalid");
+      }
+    }
+    System.arraycopy(savedMean, 0, mean, 0, SLOTS);
+    System.arraycopy(savedDays, 0, days, 0, SLOTS);
   }
 
   /**

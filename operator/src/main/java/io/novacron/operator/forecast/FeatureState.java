@@ -1,5 +1,6 @@
 package io.novacron.operator.forecast;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /**
@@ -115,6 +116,22 @@ public final class FeatureState {
     sumFifteenMinutes += x;
     recentNext = (recentNext + 1) % recent.length;
     recentCount = Math.min(recentCount + 1, recent.length);
+  }
+
+  /** The length of {@link #saveProfile}'s output. */
+  public static final int SAVED_PROFILE_BYTES = DailyProfile.SAVED_BYTES;
+
+  /**
+   * Writes the daily profile, the one part of this state that takes days to learn again; the
+   * averages settle within an hour of samples.
+   */
+  public void saveProfile(ByteBuffer into) {
+    profile.save(into);
+  }
+
+  /** Restores a daily profile {@link #saveProfile} wrote; an invalid one changes nothing. */
+  public void restoreProfile(ByteBuffer from) {
+    profile.restore(from);
   }
 
   /** Whether any value has been seen. */

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,12 +19,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the forecasting loop on its own thread, never on a reconcile thread: at start the newest
- * stored models are served (a restart keeps them), models are retrained from the metric history in
- * the background and stored with their validation figures, and every interval all VMs are forecast
- * in one batch and published to their status.
+ * stored models are served and the VMs' saved daily profiles given back (a restart keeps both),
+ * models are retrained from the metric history in the background and stored with their validation
+ * figures, every interval all VMs are forecast in one batch and published to their status, and
+ * every hour (and on close) the daily profiles are saved.
  */
 public final class ForecastService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ForecastService.class);
+
+  /** At most this much of the profiles' learning is lost to a crash (none to a clean stop). */
+  static final Duration SAVE_PROFILES_EVERY = Duration.ofHours(1);
 
   private final ConnectionSource database;
   private final Forecaster forecaster;
@@ -35,7 +40,9 @@ public final class ForecastService implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("forecaster"));
-  private boolean modelsLoaded; // touched on the executor thread only
+  // set on the executor thread only; until then nothing is saved, so the profiles saved before a
+  // restart are never overwritten by the empty ones of a start that could not read them yet
+  private volatile boolean storedStateLoaded;
   private final Timer cycleTimer;
 
   public ForecastService(
@@ -74,13 +81,16 @@ public final class ForecastService implements AutoCloseable {
         this::forecastCycle, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     executor.scheduleWithFixedDelay(
         this::retrain, retrainEvery.toMillis(), retrainEvery.toMillis(), TimeUnit.MILLISECONDS);
+    long saveMillis = SAVE_PROFILES_EVERY.toMillis();
+    executor.scheduleWithFixedDelay(
+        this::saveProfiles, saveMillis, saveMillis, TimeUnit.MILLISECONDS);
     return this;
   }
 
   private void forecastCycle() {
     try {
-      if (!modelsLoaded) {
-        loadStoredModels();
+      if (!storedStateLoaded) {
+        loadStoredState();
       }
       cycleTimer.record(() -> publisher.publish(forecaster.forecastAll()));
     } catch (RuntimeException e) {
@@ -88,9 +98,15 @@ public final class ForecastService implements AutoCloseable {
     }
   }
 
-  /** Until the database answers, the last value serves; the stored models are tried each cycle. */
-  private void loadStoredModels() {
+  /**
+   * Until the database answers, the last value serves; the stored models and saved profiles are
+   * tried each cycle.
+   */
+  private void loadStoredState() {
     try (Connection c = database.connect()) {
+      Map<String, byte[]> profiles = SavedProfiles.load(c, clock.instant());
+      forecaster.restoreProfiles(profiles);
+      log.info("Daily profiles of {} VMs restored", profiles.size());
       boolean stale = false;
       for (Resource r : Resource.values()) {
         var stored = ForecastModels.newest(c, r, horizon);
@@ -102,7 +118,7 @@ public final class ForecastService implements AutoCloseable {
                             || m.trainedAt().plus(retrainEvery).isBefore(clock.instant()))
                 .orElse(true);
       }
-      modelsLoaded = true;
+      storedStateLoaded = true;
       if (stale) {
         executor.execute(this::retrain); // no usable model yet, or one older than the interval
       }
@@ -154,6 +170,19 @@ public final class ForecastService implements AutoCloseable {
     }
   }
 
+  private void saveProfiles() {
+    if (!storedStateLoaded) {
+      return;
+    }
+    try (Connection c = database.connect()) {
+      int saved = SavedProfiles.save(c, forecaster, clock.instant());
+      log.debug("Daily profiles of {} VMs saved", saved);
+    } catch (SQLException | RuntimeException e) {
+      log.warn("Saving the daily profiles failed, will retry: {}", e.getMessage());
+    }
+  }
+
+  /** Stops the loop, then saves the daily profiles once more. */
   @Override
   public void close() {
     executor.shutdownNow();
@@ -162,6 +191,7 @@ public final class ForecastService implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    saveProfiles();
     forecaster.close();
   }
 }

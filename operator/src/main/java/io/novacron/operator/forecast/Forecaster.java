@@ -3,6 +3,7 @@ package io.novacron.operator.forecast;
 import io.novacron.operator.metrics.RunningVms.RunningVm;
 import io.novacron.operator.metrics.SampleSink;
 import io.novacron.operator.metrics.VmSample;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every running VM's features up to date as samples arrive (CPU, memory, network and disk
@@ -21,10 +24,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Forecaster implements SampleSink, AutoCloseable {
   public static final String MODEL = "model";
+
+  /** The length of one VM's saved daily profiles: one per resource, in the enum's order. */
+  public static final int SAVED_PROFILES_BYTES =
+      Resource.values().length * FeatureState.SAVED_PROFILE_BYTES;
+
+  private static final Logger log = LoggerFactory.getLogger(Forecaster.class);
   private final double stepSeconds;
   private final Duration horizon;
   private final Map<String, VmState> states = new ConcurrentHashMap<>();
   private final Map<Resource, Serving> serving = new EnumMap<>(Resource.class);
+
+  /** Saved daily profiles not yet given back: each waits for its VM's next sample. */
+  private final Map<String, byte[]> profilesToRestore = new ConcurrentHashMap<>();
 
   public Forecaster(Duration step, Duration horizon) {
     this.stepSeconds = step.toMillis() / 1000.0;
@@ -94,6 +106,10 @@ public final class Forecaster implements SampleSink, AutoCloseable {
         states.computeIfAbsent(vm.uid(), uid -> new VmState(vm, stepSeconds, horizon.toSeconds()));
     synchronized (state) {
       state.vm = vm;
+      byte[] saved = profilesToRestore.remove(vm.uid());
+      if (saved != null) {
+        restoreProfiles(vm.uid(), state, saved);
+      }
       for (Resource r : Resource.values()) {
         double percent = r.percentOf(sample);
         state.series.get(r).add(sample.at(), percent);
@@ -112,6 +128,62 @@ public final class Forecaster implements SampleSink, AutoCloseable {
   @Override
   public void retainOnly(Set<String> runningVmUids) {
     states.keySet().retainAll(runningVmUids);
+    profilesToRestore.keySet().retainAll(runningVmUids);
+  }
+
+  /** Where {@link #saveProfiles} writes each VM's profiles. */
+  @FunctionalInterface
+  public interface ProfileSink<E extends Exception> {
+    void accept(String vmUid, byte[] profiles) throws E;
+  }
+
+  /**
+   * Hands every sampled VM's daily profiles ({@link #SAVED_PROFILES_BYTES} each) to {@code sink},
+   * one VM at a time, so a restart can give them back ({@link #restoreProfiles}).
+   */
+  public <E extends Exception> void saveProfiles(ProfileSink<E> sink) throws E {
+    for (Map.Entry<String, VmState> e : states.entrySet()) {
+      ByteBuffer saved = ByteBuffer.allocate(SAVED_PROFILES_BYTES);
+      VmState state = e.getValue();
+      synchronized (state) {
+        for (Resource r : Resource.values()) {
+          state.series.get(r).saveProfile(saved);
+        }
+      }
+      sink.accept(e.getKey(), saved.array());
+    }
+  }
+
+  /**
+   * Gives VMs back the daily profiles saved before a restart, by VM UID; each VM takes its own at
+   * its next sample (so nothing here races the sampling threads). A VM's profiles that do not fit
+   * this version's layout are skipped with a warning; it learns its days again.
+   */
+  public void restoreProfiles(Map<String, byte[]> saved) {
+    saved.forEach(
+        (uid, profiles) -> {
+          if (profiles.length == SAVED_PROFILES_BYTES) {
+            profilesToRestore.put(uid, profiles);
+          } else {
+            log.warn(
+                "Saved daily profiles of VM {} have {} bytes, not {}: skipped",
+                uid,
+                profiles.length,
+                SAVED_PROFILES_BYTES);
+          }
+        });
+  }
+
+  private static void restoreProfiles(String uid, VmState state, byte[] saved) {
+    ByteBuffer in = ByteBuffer.wrap(saved);
+    for (Resource r : Resource.values()) {
+      try {
+        state.series.get(r).restoreProfile(in);
+      } catch (IllegalArgumentException e) {
+        // restore reads the whole profile before it checks it: the next one starts where it ends
+        log.warn("Saved {} daily profile of VM {} is invalid, skipped: {}", r, uid, e.getMessage());
+      }
+    }
   }
 
   /** Serves this training run's result for its resource from now on. */

@@ -1,8 +1,10 @@
 package io.novacron.operator.forecast;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -67,5 +69,44 @@ class DailyProfileTest {
     profile.add(nextDay, 0);
     assertThat(profile.change(nextDay, 300)).isCloseTo(1, within(1e-6));
     assertThat(profile.change(nextDay, 1800)).isCloseTo(6, within(1e-6));
+  }
+
+  /**
+   * A profile saved and restored into a new one answers as the saved one at every slot; a save with
+   * a slot claiming more days than a profile keeps, or a mean that is not a number, is refused and
+   * changes nothing.
+   */
+  @Test
+  void aRestoredProfileAnswersAsTheSavedOneAndABadSaveChangesNothing() {
+    Random random = new Random(3);
+    DailyProfile learned = new DailyProfile();
+    for (int t = 0; t < 2 * PER_DAY + 100; t++) {
+      learned.add(MIDNIGHT.plusSeconds((long) t * STEP), random.nextDouble());
+    }
+    ByteBuffer saved = ByteBuffer.allocate(DailyProfile.SAVED_BYTES);
+    learned.save(saved);
+    assertThat(saved.remaining()).isZero();
+    DailyProfile restored = new DailyProfile();
+    restored.restore(ByteBuffer.wrap(saved.array()));
+
+    byte[] tooManyDays = saved.array().clone();
+    tooManyDays[tooManyDays.length - 1] = 8;
+    assertThatThrownBy(() -> restored.restore(ByteBuffer.wrap(tooManyDays)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("slot 287");
+    ByteBuffer notANumber = ByteBuffer.wrap(saved.array().clone());
+    notANumber.putFloat(4 * Float.BYTES, Float.NaN);
+    assertThatThrownBy(() -> restored.restore(notANumber.rewind()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("slot 4");
+
+    Instant tomorrow = MIDNIGHT.plusSeconds(3L * 86_400);
+    for (int slot = 0; slot < PER_DAY / PER_SLOT; slot++) {
+      long ahead = (long) slot * DailyProfile.SLOT_SECONDS;
+      assertThat(learned.level(tomorrow, ahead)).as("slot %d", slot).isNotNaN();
+      assertThat(restored.level(tomorrow, ahead))
+          .as("slot %d", slot)
+          .isEqualTo(learned.level(tomorrow, ahead));
+    }
   }
 }

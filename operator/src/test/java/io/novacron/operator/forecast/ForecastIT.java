@@ -11,17 +11,22 @@ import io.novacron.operator.store.DatabaseSettings;
 import io.novacron.operator.store.PartitionMaintainer;
 import io.novacron.operator.store.RollupRetention;
 import io.novacron.operator.store.SampleWriter;
+import io.novacron.operator.store.Timestamps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -233,6 +238,53 @@ class ForecastIT {
       assertThat(cpu.baseline()).isEqualTo("same time of day");
       // a switch every 30 minutes, missed by 60 points: the last value errs by ~10 on average
       assertThat(cpu.baselineScore().meanAbsoluteError()).isLessThan(4);
+    }
+  }
+
+  /**
+   * Daily profiles saved to PostgreSQL and loaded as a restarted operator loads them come back byte
+   * for byte; saving again overwrites the VM's row; a save deletes the profiles of VMs not saved
+   * for a week, and loading skips such a row.
+   */
+  @Test
+  void dailyProfilesSurviveInTheStoreAndAWeekOldOneIsDropped() throws Exception {
+    RunningVm vm = vm(1);
+    Map<String, byte[]> expected = new HashMap<>();
+    try (Forecaster forecaster = new Forecaster(STEP, HORIZON);
+        Connection c = db.dataSource().getConnection()) {
+      for (VmSample s : history(vm, 1, Duration.ofHours(25))) {
+        forecaster.accept(vm, s);
+      }
+      forecaster.saveProfiles(expected::put);
+      String gone = vm(2).uid();
+      insertProfiles(c, gone, NOW.minus(Duration.ofDays(8)));
+      assertThat(SavedProfiles.save(c, forecaster, NOW.minusSeconds(60))).isEqualTo(1);
+      assertThat(SavedProfiles.save(c, forecaster, NOW)).isEqualTo(1);
+      insertProfiles(c, vm(3).uid(), NOW.minus(Duration.ofDays(7)).minusSeconds(1));
+
+      Map<String, byte[]> loaded = SavedProfiles.load(c, NOW);
+      assertThat(loaded).containsOnlyKeys(vm.uid());
+      assertThat(loaded.get(vm.uid())).isEqualTo(expected.get(vm.uid()));
+      try (PreparedStatement ps =
+              c.prepareStatement("SELECT vm_uid::text, saved_at FROM vm_daily_profiles");
+          ResultSet rs = ps.executeQuery()) {
+        Map<String, Instant> rows = new HashMap<>();
+        while (rs.next()) {
+          rows.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+        }
+        assertThat(rows).containsOnlyKeys(vm.uid(), vm(3).uid()).containsEntry(vm.uid(), NOW);
+      }
+    }
+  }
+
+  private static void insertProfiles(Connection c, String uid, Instant savedAt) throws Exception {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO vm_daily_profiles (vm_uid, saved_at, profiles) VALUES (?::uuid, ?, ?)")) {
+      ps.setString(1, uid);
+      ps.setObject(2, Timestamps.utc(savedAt));
+      ps.setBytes(3, new byte[Forecaster.SAVED_PROFILES_BYTES]);
+      ps.executeUpdate();
     }
   }
 }

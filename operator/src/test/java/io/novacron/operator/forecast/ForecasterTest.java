@@ -9,7 +9,10 @@ import io.novacron.operator.testing.RandomModels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,59 @@ class ForecasterTest {
       assertThat(forecaster.forecastAll()).hasSize(1);
       forecaster.retainOnly(Set.of());
       assertThat(forecaster.forecastAll()).isEmpty();
+    }
+  }
+
+  /**
+   * Daily profiles saved from one forecaster and given to a new one (as across a restart) are taken
+   * by each VM at its next sample: the new forecaster then saves exactly what the old one did, and
+   * the seasonal baseline forecasts from them at once. Saves of the wrong length are skipped, and
+   * so is one resource's invalid profile while the VM's other profiles are restored.
+   */
+  @Test
+  void dailyProfilesSavedBeforeARestartAreTakenBackAtEachVmsNextSample() {
+    RunningVm other =
+        new RunningVm("00000000-0000-0000-0000-00000000000b", "ns", "b", "pool", "h1", "test");
+    RunningVm corrupt =
+        new RunningVm("00000000-0000-0000-0000-00000000000c", "ns", "c", "pool", "h1", "test");
+    int twoDays = 2 * 8640;
+    Map<String, byte[]> saved = new HashMap<>();
+    try (Forecaster before = new Forecaster(Duration.ofSeconds(10), Duration.ofMinutes(5))) {
+      for (int i = 0; i < twoDays; i++) {
+        before.accept(VM, sample(T0.plusSeconds(10L * i), 50 + 30 * Math.sin(i / 700.0)));
+      }
+      before.saveProfiles(saved::put);
+    }
+    byte[] profiles = saved.get(VM.uid());
+    assertThat(saved).containsOnlyKeys(VM.uid());
+    assertThat(profiles).hasSize(Forecaster.SAVED_PROFILES_BYTES);
+    byte[] badCpuProfile = profiles.clone();
+    badCpuProfile[FeatureState.SAVED_PROFILE_BYTES - 1] = 100; // the CPU's last slot: 100 days
+
+    Instant restart = T0.plusSeconds(10L * twoDays);
+    try (Forecaster after = new Forecaster(Duration.ofSeconds(10), Duration.ofMinutes(5))) {
+      after.restoreProfiles(
+          Map.of(VM.uid(), profiles, other.uid(), new byte[10], corrupt.uid(), badCpuProfile));
+      after.serve(cpuBaselineServing("same time of day", new TrainedModel.Score(3.0, 0.95)));
+      for (RunningVm vm : List.of(VM, other, corrupt)) {
+        after.accept(vm, sample(vm, restart, 5));
+      }
+      Map<String, byte[]> resaved = new HashMap<>();
+      after.saveProfiles(resaved::put);
+      assertThat(resaved.get(VM.uid())).isEqualTo(profiles);
+      assertThat(resaved.get(other.uid())).isEqualTo(new byte[Forecaster.SAVED_PROFILES_BYTES]);
+      byte[] corruptResaved = resaved.get(corrupt.uid());
+      int cpuEnd = FeatureState.SAVED_PROFILE_BYTES;
+      assertThat(Arrays.copyOf(corruptResaved, cpuEnd)).isEqualTo(new byte[cpuEnd]);
+      assertThat(Arrays.copyOfRange(corruptResaved, cpuEnd, corruptResaved.length))
+          .isEqualTo(Arrays.copyOfRange(profiles, cpuEnd, profiles.length));
+
+      Map<String, Double> cpuByVm = new HashMap<>();
+      after.forecastAll().forEach(f -> cpuByVm.put(f.vm().uid(), f.cpu().percent()));
+      // the typical 12:05 of the two days before, far from the 5 % just sampled; without a
+      // profile the seasonal baseline has only that last value
+      assertThat(cpuByVm.get(VM.uid())).isGreaterThan(20);
+      assertThat(cpuByVm.get(other.uid())).isCloseTo(5.0, within(1e-6));
     }
   }
 
