@@ -5,6 +5,7 @@ import io.novacron.operator.forecast.FeatureState;
 import io.novacron.operator.forecast.Forecaster;
 import io.novacron.operator.forecast.MlpForecaster;
 import io.novacron.operator.forecast.Resource;
+import io.novacron.operator.forecast.SavedProfiles;
 import io.novacron.operator.forecast.TrainedModel;
 import io.novacron.operator.metrics.RunningVms.RunningVm;
 import io.novacron.operator.metrics.VmSample;
@@ -12,8 +13,13 @@ import io.novacron.operator.placement.HostView;
 import io.novacron.operator.placement.PlacementPlanner;
 import io.novacron.operator.placement.RebalancePlanner;
 import io.novacron.operator.placement.VmRequest;
+import io.novacron.operator.store.Database;
+import io.novacron.operator.store.DatabaseSettings;
 import io.novacron.operator.testing.RandomModels;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +37,8 @@ import java.util.UUID;
  * hour at the sampling step. The operator runs a cycle every minute for as long as it runs: the
  * first cycles (JIT compilation, PyTorch's first calls) are timed apart from the steady state.
  * Baseline in the same run: the same forecasts one VM at a time. Also the heap the forecaster's
- * per-VM state takes. Args: [vms=10000] [hosts=1000] [measured cycles=30].
+ * per-VM state takes, and the time to save and load every VM's daily profiles. Args: [vms=10000]
+ * [hosts=1000] [measured cycles=30].
  */
 public final class CycleBenchmark {
   private static final Duration STEP = Duration.ofSeconds(10);
@@ -133,6 +140,7 @@ public final class CycleBenchmark {
       }
       oneByOneMs = (System.nanoTime() - a) / 1e6;
     }
+    ProfileSaving saving = saveAndLoadProfiles(forecaster, t);
     forecaster.close();
 
     System.out.printf(
@@ -162,6 +170,45 @@ public final class CycleBenchmark {
     System.out.printf(
         "  forecaster state on the heap: ~%,d MB for %,d VMs%n",
         (heapAfter - heapBefore) >> 20, vms);
+    System.out.printf(
+        "  daily profiles to/from an embedded PostgreSQL (hourly and on stop / at start):"
+            + " saved in %.0f / %.0f / %.0f ms, loaded in %.0f / %.0f / %.0f ms (%,d MB)%n",
+        saving.saveMs()[0],
+        saving.saveMs()[1],
+        saving.saveMs()[2],
+        saving.loadMs()[0],
+        saving.loadMs()[1],
+        saving.loadMs()[2],
+        (long) vms * Forecaster.SAVED_PROFILES_BYTES >> 20);
+  }
+
+  private record ProfileSaving(double[] saveMs, double[] loadMs) {}
+
+  /**
+   * Three saves (the first inserts, the others overwrite) and three loads of every VM's profiles.
+   */
+  private static ProfileSaving saveAndLoadProfiles(Forecaster forecaster, Instant now) {
+    Path dir = Path.of("").toAbsolutePath().resolve("bench/target/cycle-profiles-db");
+    double[] saveMs = new double[3];
+    double[] loadMs = new double[3];
+    try (Database db = Database.open(new DatabaseSettings(null, null, null, dir));
+        Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("TRUNCATE vm_daily_profiles"); // the database outlives the run
+      for (int i = 0; i < 3; i++) {
+        long a = System.nanoTime();
+        SavedProfiles.save(c, forecaster, now);
+        saveMs[i] = (System.nanoTime() - a) / 1e6;
+      }
+      for (int i = 0; i < 3; i++) {
+        long a = System.nanoTime();
+        SavedProfiles.load(c, now);
+        loadMs[i] = (System.nanoTime() - a) / 1e6;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return new ProfileSaving(saveMs, loadMs);
   }
 
   private static void feed(
