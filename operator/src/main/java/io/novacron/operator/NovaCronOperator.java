@@ -266,7 +266,8 @@ public final class NovaCronOperator implements AutoCloseable {
             horizon,
             config.get(OperatorConfig.FORECAST_HISTORY),
             FORECAST_TRAINING_VMS,
-            MlpForecaster.Plan.standard()),
+            MlpForecaster.Plan.standard(),
+            ModelTrainer.MAX_TRAINING_ROWS),
         new ForecastPublisher(
             client, new ConditionWriter(clock), new EventRecorder(client, clock), clock),
         horizon,

@@ -5,12 +5,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.stream.DoubleStream;
 import java.util.stream.LongStream;
 import org.slf4j.Logger;
@@ -35,18 +40,34 @@ public final class ModelTrainer {
   private final Duration history;
   private final int maxVms;
   private final MlpForecaster.Plan plan;
+  private final int maxTrainingRows;
+
+  /**
+   * The operator's bound on training rows per resource: its default history (2 days of 500 VMs at
+   * 10 s) holds ~7 M, which would take gigabytes and half an hour of both cores every retraining;
+   * the trace evaluation learns from 60,000.
+   */
+  public static final int MAX_TRAINING_ROWS = 200_000;
 
   /**
    * {@code step}: the sampling interval; {@code history}: how far back to learn from; {@code
-   * maxVms}: how many VMs' series to read at most (a stable selection), to bound the work.
+   * maxVms}: how many VMs' series to read at most (a stable selection); {@code maxTrainingRows}:
+   * how many training rows per resource at most, drawn uniformly from all there are (each half of
+   * the validation window keeps at most a quarter as many origins). Both bound the work and memory.
    */
   public ModelTrainer(
-      Duration step, Duration horizon, Duration history, int maxVms, MlpForecaster.Plan plan) {
+      Duration step,
+      Duration horizon,
+      Duration history,
+      int maxVms,
+      MlpForecaster.Plan plan,
+      int maxTrainingRows) {
     this.step = step;
     this.horizon = horizon;
     this.history = history;
     this.maxVms = maxVms;
     this.plan = plan;
+    this.maxTrainingRows = maxTrainingRows;
   }
 
   /** A VM's series: sample times (epoch seconds) and percentages per resource (by ordinal). */
@@ -56,21 +77,44 @@ public final class ModelTrainer {
     }
   }
 
-  /** Trains a model per resource; a resource with too little history gets none. */
+  /**
+   * Trains a model per resource; a resource with too little history gets none. VMs' series are read
+   * one at a time and turned into rows at once, so memory holds one series and the bounded samples
+   * of rows, however long the history.
+   */
   public List<TrainedModel> train(Connection c, Instant now) throws SQLException {
-    List<Series> series = read(c, now.minus(history), now);
-    // the history actually there (a new installation has less than asked for) sets the cut
-    long earliest =
-        series.stream().mapToLong(x -> x.seconds()[0]).min().orElse(now.getEpochSecond());
-    long span = now.getEpochSecond() - earliest;
-    long cut = now.getEpochSecond() - (long) (span * VALIDATION_SHARE);
-    // less than a day cannot teach a daily pattern: the validation window would hold times of
-    // day never seen in training
-    boolean learnsTimeOfDay = span >= Duration.ofDays(1).toSeconds();
+    Instant from = now.minus(history);
+    boolean autoCommit = c.getAutoCommit();
+    // PgJDBC fetches a result in batches only inside a transaction; otherwise all of it at once
+    c.setAutoCommit(false);
+    Map<Resource, Rows> rows = new EnumMap<>(Resource.class);
+    try {
+      OptionalLong earliest = earliestSample(c, from, now);
+      if (earliest.isEmpty()) {
+        return List.of();
+      }
+      // the history actually there (a new installation has less than asked for) sets the cut
+      long span = now.getEpochSecond() - earliest.getAsLong();
+      long cut = now.getEpochSecond() - (long) (span * VALIDATION_SHARE);
+      // the older half of the validation window chooses the baseline and the blend weight, the
+      // newer half scores them: scored where they were chosen, they would look better than they
+      // are
+      long middle = cut + (now.getEpochSecond() - cut) / 2;
+      // less than a day cannot teach a daily pattern: the validation window would hold times of
+      // day never seen in training
+      boolean learnsTimeOfDay = span >= Duration.ofDays(1).toSeconds();
+      for (Resource r : Resource.values()) {
+        rows.put(r, new Rows(cut, middle, learnsTimeOfDay));
+      }
+      read(c, from, now, series -> rows.forEach((r, of) -> of.add(series, r)));
+    } finally {
+      c.rollback(); // it only read
+      c.setAutoCommit(autoCommit);
+    }
     List<TrainedModel> models = new ArrayList<>();
     for (Resource r : Resource.values()) {
       try {
-        train(series, r, cut, learnsTimeOfDay, now).ifPresent(models::add);
+        train(rows.get(r), r, now).ifPresent(models::add);
       } catch (RuntimeException e) {
         // one resource's failure leaves the others' models (and its own baseline) serving
         log.warn("Training the {} forecast model failed: {}", r, e.getMessage());
@@ -79,14 +123,22 @@ public final class ModelTrainer {
     return models;
   }
 
-  /** Validation origins: their features and the value that followed at the horizon. */
+  /** A training row: the model's inputs and the change that followed over the horizon. */
+  private record TrainingRow(float[] features, float change) {}
+
+  /** A validation origin: its whole feature row and the value that followed at the horizon. */
+  private record Origin(float[] row, double actualPercent) {}
+
+  /** Validation origins of one half of the window. */
   private static final class Origins {
     final List<float[]> x = new ArrayList<>();
     final List<Double> actual = new ArrayList<>();
 
-    void add(float[] features, double actualPercent) {
-      x.add(features);
-      actual.add(actualPercent);
+    Origins(Reservoir<Origin> sample) {
+      for (Origin o : sample.items()) {
+        x.add(o.row());
+        actual.add(o.actualPercent());
+      }
     }
 
     int size() {
@@ -105,20 +157,26 @@ public final class ModelTrainer {
     }
   }
 
-  private Optional<TrainedModel> train(
-      List<Series> all, Resource resource, long cut, boolean learnsTimeOfDay, Instant now) {
-    List<float[]> trainX = new ArrayList<>();
-    List<Float> trainY = new ArrayList<>();
-    // the older half of the validation window chooses the baseline and the blend weight, the
-    // newer half scores them: scored where they were chosen, they would look better than they are
-    long middle = cut + (now.getEpochSecond() - cut) / 2;
-    Origins choosing = new Origins();
-    Origins scoring = new Origins();
-    long stepSeconds = step.toSeconds();
-    long horizonSeconds = horizon.toSeconds();
-    int h = (int) Math.max(1, Math.round((double) horizonSeconds / stepSeconds));
-    for (Series s : all) {
+  /** One resource's rows from every series: bounded, uniform samples of each kind. */
+  private final class Rows {
+    final long cut;
+    final long middle;
+    final boolean learnsTimeOfDay;
+    final Reservoir<TrainingRow> training = new Reservoir<>(maxTrainingRows, plan.seed());
+    final Reservoir<Origin> choosing = new Reservoir<>(validationOrigins(), plan.seed() + 1);
+    final Reservoir<Origin> scoring = new Reservoir<>(validationOrigins(), plan.seed() + 2);
+
+    Rows(long cut, long middle, boolean learnsTimeOfDay) {
+      this.cut = cut;
+      this.middle = middle;
+      this.learnsTimeOfDay = learnsTimeOfDay;
+    }
+
+    void add(Series s, Resource resource) {
       double[] v = s.of(resource);
+      long stepSeconds = step.toSeconds();
+      long horizonSeconds = horizon.toSeconds();
+      int h = (int) Math.max(1, Math.round((double) horizonSeconds / stepSeconds));
       FeatureState state = new FeatureState(stepSeconds, horizonSeconds);
       for (int t = 0; t < v.length; t++) {
         state.add(Instant.ofEpochSecond(s.seconds()[t]), v[t]);
@@ -138,28 +196,47 @@ public final class ModelTrainer {
         long target = s.seconds()[t + h];
         if (target < cut) {
           // only validation reads the baselines' columns; training rows are most of the memory
-          trainX.add(Arrays.copyOf(f, FeatureState.FEATURES));
-          trainY.add((float) ((v[t + h] - state.lastPercent()) / 100));
+          training.add(
+              new TrainingRow(
+                  Arrays.copyOf(f, FeatureState.FEATURES),
+                  (float) ((v[t + h] - state.lastPercent()) / 100)));
         } else if (origin >= cut && target < middle) {
-          choosing.add(f, v[t + h]);
+          choosing.add(new Origin(f, v[t + h]));
         } else if (origin >= middle) {
-          scoring.add(f, v[t + h]);
+          scoring.add(new Origin(f, v[t + h]));
         }
       }
     }
-    if (trainX.size() < MIN_TRAINING_ROWS
+  }
+
+  private int validationOrigins() {
+    return Math.max(1, maxTrainingRows / 4);
+  }
+
+  private Optional<TrainedModel> train(Rows rows, Resource resource, Instant now) {
+    List<TrainingRow> training = rows.training.items();
+    Origins choosing = new Origins(rows.choosing);
+    Origins scoring = new Origins(rows.scoring);
+    if (training.size() < MIN_TRAINING_ROWS
         || choosing.size() < MIN_VALIDATION_ROWS
         || scoring.size() < MIN_VALIDATION_ROWS
-        || trainX.stream().allMatch(f -> f[0] == trainX.get(0)[0])) {
+        || training.stream().allMatch(r -> r.features()[0] == training.get(0).features()[0])) {
       return Optional.empty(); // too little history, or values that never moved (an idle disk)
     }
-    float[] y = new float[trainY.size()];
+    float[][] x = new float[training.size()][];
+    float[] y = new float[training.size()];
     for (int i = 0; i < y.length; i++) {
-      y[i] = trainY.get(i);
+      x[i] = training.get(i).features();
+      y[i] = training.get(i).change();
     }
-    try (MlpForecaster model =
-        MlpForecaster.train(
-            new MlpForecaster.TrainingSet(trainX.toArray(float[][]::new), y), plan)) {
+    if (rows.training.seen() > y.length) {
+      log.info(
+          "Training the {} forecast model on {} of {} rows (a uniform sample)",
+          resource,
+          y.length,
+          rows.training.seen());
+    }
+    try (MlpForecaster model = MlpForecaster.train(new MlpForecaster.TrainingSet(x, y), plan)) {
       int baseline = bestBaseline(choosing);
       double modelWeight = bestWeight(choosing, choosing.forecasts(model), baseline);
 
@@ -225,11 +302,40 @@ public final class ModelTrainer {
         });
   }
 
-  private List<Series> read(Connection c, Instant from, Instant to) throws SQLException {
-    List<Series> out = new ArrayList<>();
+  /**
+   * The first sample time (epoch seconds) within [from, to) of the VMs learnt from: one probe of
+   * the primary key per VM, not a scan of the history.
+   */
+  private OptionalLong earliestSample(Connection c, Instant from, Instant to) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "WITH chosen AS (SELECT vm_uid FROM vm_inventory ORDER BY md5(vm_uid::text) LIMIT ?)"
+            CHOSEN_VMS
+                + " SELECT min(first.ts) FROM chosen CROSS JOIN LATERAL"
+                + " (SELECT s.ts FROM vm_samples s WHERE s.vm_uid = chosen.vm_uid"
+                + " AND s.ts >= ? AND s.ts < ? ORDER BY s.ts LIMIT 1) first")) {
+      ps.setInt(1, maxVms);
+      ps.setObject(2, Timestamps.utc(from));
+      ps.setObject(3, Timestamps.utc(to));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        Timestamp first = rs.getTimestamp(1);
+        return first == null
+            ? OptionalLong.empty()
+            : OptionalLong.of(first.toInstant().getEpochSecond());
+      }
+    }
+  }
+
+  /** A stable selection of at most {@code maxVms} VMs (parameter 1). */
+  private static final String CHOSEN_VMS =
+      "WITH chosen AS (SELECT vm_uid FROM vm_inventory ORDER BY md5(vm_uid::text) LIMIT ?)";
+
+  /** Hands each chosen VM's series within [from, to) to {@code each}, one VM at a time. */
+  private void read(Connection c, Instant from, Instant to, Consumer<Series> each)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            CHOSEN_VMS
                 + " SELECT s.vm_uid, s.ts, s.cpu_percent, s.memory_used_bytes,"
                 + " s.memory_available_bytes,"
                 + " s.network_rx_bytes_per_second + s.network_tx_bytes_per_second,"
@@ -246,7 +352,7 @@ public final class ModelTrainer {
         while (rs.next()) {
           Object uid = rs.getObject(1);
           if (!uid.equals(current)) {
-            series.addTo(out);
+            series.build().ifPresent(each);
             series = new SeriesBuilder();
             current = uid;
           }
@@ -258,10 +364,9 @@ public final class ModelTrainer {
               Resource.throughputPercent(rs.getDouble(6)));
           series.percent[Resource.DISK.ordinal()].add(Resource.throughputPercent(rs.getDouble(7)));
         }
-        series.addTo(out);
+        series.build().ifPresent(each);
       }
     }
-    return out;
   }
 
   private static final class SeriesBuilder {
@@ -274,15 +379,16 @@ public final class ModelTrainer {
       }
     }
 
-    void addTo(List<Series> out) {
+    Optional<Series> build() {
       long[] s = seconds.build().toArray();
-      if (s.length > 0) {
-        double[][] values = new double[percent.length][];
-        for (int r = 0; r < percent.length; r++) {
-          values[r] = percent[r].build().toArray();
-        }
-        out.add(new Series(s, values));
+      if (s.length == 0) {
+        return Optional.empty();
       }
+      double[][] values = new double[percent.length][];
+      for (int r = 0; r < percent.length; r++) {
+        values[r] = percent[r].build().toArray();
+      }
+      return Optional.of(new Series(s, values));
     }
   }
 }

@@ -47,7 +47,13 @@ class ForecastIT {
   private static final int VMS = 20;
 
   private final ModelTrainer trainer =
-      new ModelTrainer(STEP, HORIZON, Duration.ofHours(6), 100, MlpForecaster.Plan.standard());
+      new ModelTrainer(
+          STEP,
+          HORIZON,
+          Duration.ofHours(6),
+          100,
+          MlpForecaster.Plan.standard(),
+          ModelTrainer.MAX_TRAINING_ROWS);
   private Database db;
   private SampleWriter writer;
 
@@ -187,6 +193,32 @@ class ForecastIT {
     }
   }
 
+  /**
+   * A trainer bounded to 4,000 training rows (the six hours hold ~35,000) learns from a uniform
+   * sample of exactly that many, and of 1,000 origins in each half of the validation window, and
+   * still learns the swing the baselines cannot follow.
+   */
+  @Test
+  void aBoundedTrainerLearnsFromAUniformSampleOfTheHistory() throws Exception {
+    try (Forecaster forecaster = new Forecaster(STEP, HORIZON)) {
+      store(Duration.ofHours(6), forecaster);
+    }
+    ModelTrainer bounded =
+        new ModelTrainer(
+            STEP, HORIZON, Duration.ofHours(6), 100, MlpForecaster.Plan.standard(), 4_000);
+    try (Connection c = db.dataSource().getConnection()) {
+      TrainedModel cpu =
+          bounded.train(c, NOW).stream()
+              .filter(m -> m.resource() == Resource.CPU)
+              .findFirst()
+              .orElseThrow();
+      assertThat(cpu.trainingRows()).isEqualTo(4_000);
+      assertThat(cpu.validationRows()).isEqualTo(1_000);
+      assertThat(cpu.modelServes()).isTrue();
+      assertThat(c.getAutoCommit()).as("the connection is handed back as it came").isTrue();
+    }
+  }
+
   @Test
   void tooLittleHistoryTrainsNothingAndTheLastValueServes() throws Exception {
     try (Forecaster forecaster = new Forecaster(STEP, HORIZON)) {
@@ -228,7 +260,13 @@ class ForecastIT {
     long expected = total;
     await().atMost(Duration.ofSeconds(120)).until(() -> writer.written() == expected);
     ModelTrainer twoDays =
-        new ModelTrainer(STEP, HORIZON, span, 100, MlpForecaster.Plan.standard());
+        new ModelTrainer(
+            STEP,
+            HORIZON,
+            span,
+            100,
+            MlpForecaster.Plan.standard(),
+            ModelTrainer.MAX_TRAINING_ROWS);
     try (Connection c = db.dataSource().getConnection()) {
       TrainedModel cpu =
           twoDays.train(c, NOW).stream()
