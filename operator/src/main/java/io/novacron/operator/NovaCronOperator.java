@@ -267,7 +267,7 @@ public final class NovaCronOperator implements AutoCloseable {
             config.get(OperatorConfig.FORECAST_HISTORY),
             FORECAST_TRAINING_VMS,
             MlpForecaster.Plan.standard(),
-            ModelTrainer.MAX_TRAINING_ROWS),
+            ModelTrainer.RowLimits.operator()),
         new ForecastPublisher(
             client, new ConditionWriter(clock), new EventRecorder(client, clock), clock),
         horizon,

@@ -9,7 +9,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -40,14 +39,25 @@ public final class ModelTrainer {
   private final Duration history;
   private final int maxVms;
   private final MlpForecaster.Plan plan;
-  private final int maxTrainingRows;
+  private final RowLimits limits;
 
   /**
-   * The operator's bound on training rows per resource: its default history (2 days of 500 VMs at
-   * 10 s) holds ~7 M, which would take gigabytes and half an hour of both cores every retraining;
-   * the trace evaluation learns from 60,000.
+   * How many rows each resource learns from at most, drawn uniformly from all the history holds:
+   * training rows, and validation origins per half of the validation window.
    */
-  public static final int MAX_TRAINING_ROWS = 200_000;
+  public record RowLimits(int trainingRows, int validationOrigins) {
+    /**
+     * The operator's. Its default history (2 days of 500 VMs at 10 s) holds ~7 M rows per resource;
+     * learning from every one held gigabytes (2.2 GB of heap at its peak for 2.8 M rows in
+     * `bench/run training`), growing with the history. Rows do help: on 200 VMs' two days of
+     * replayed traces the CPU model's error was 3.38 / 2.59 / 1.99 from 0.2 / 1 / 2.8 million rows.
+     * A million, ~48 MB per resource as kept, is the bound; 50,000 origins measure an error to
+     * about a hundredth.
+     */
+    public static RowLimits operator() {
+      return new RowLimits(1_000_000, 50_000);
+    }
+  }
 
   /**
    * {@code step}: the sampling interval; {@code history}: how far back to learn from; {@code
@@ -61,13 +71,13 @@ public final class ModelTrainer {
       Duration history,
       int maxVms,
       MlpForecaster.Plan plan,
-      int maxTrainingRows) {
+      RowLimits limits) {
     this.step = step;
     this.horizon = horizon;
     this.history = history;
     this.maxVms = maxVms;
     this.plan = plan;
-    this.maxTrainingRows = maxTrainingRows;
+    this.limits = limits;
   }
 
   /** A VM's series: sample times (epoch seconds) and percentages per resource (by ordinal). */
@@ -123,21 +133,24 @@ public final class ModelTrainer {
     return models;
   }
 
-  /** A training row: the model's inputs and the change that followed over the horizon. */
-  private record TrainingRow(float[] features, float change) {}
-
-  /** A validation origin: its whole feature row and the value that followed at the horizon. */
-  private record Origin(float[] row, double actualPercent) {}
-
-  /** Validation origins of one half of the window. */
+  /** Validation origins of one half of the window, a uniform sample of them. */
   private static final class Origins {
+    final Reservoir reservoir;
     final List<float[]> x = new ArrayList<>();
     final List<Double> actual = new ArrayList<>();
 
-    Origins(Reservoir<Origin> sample) {
-      for (Origin o : sample.items()) {
-        x.add(o.row());
-        actual.add(o.actualPercent());
+    Origins(int capacity, long seed) {
+      reservoir = new Reservoir(capacity, seed);
+    }
+
+    void add(float[] row, double actualPercent) {
+      int slot = reservoir.offer();
+      if (slot == x.size()) {
+        x.add(row);
+        actual.add(actualPercent);
+      } else if (slot >= 0) {
+        x.set(slot, row);
+        actual.set(slot, actualPercent);
       }
     }
 
@@ -162,9 +175,9 @@ public final class ModelTrainer {
     final long cut;
     final long middle;
     final boolean learnsTimeOfDay;
-    final Reservoir<TrainingRow> training = new Reservoir<>(maxTrainingRows, plan.seed());
-    final Reservoir<Origin> choosing = new Reservoir<>(validationOrigins(), plan.seed() + 1);
-    final Reservoir<Origin> scoring = new Reservoir<>(validationOrigins(), plan.seed() + 2);
+    final TrainingRows training = new TrainingRows(limits.trainingRows(), plan.seed());
+    final Origins choosing = new Origins(limits.validationOrigins(), plan.seed() + 1);
+    final Origins scoring = new Origins(limits.validationOrigins(), plan.seed() + 2);
 
     Rows(long cut, long middle, boolean learnsTimeOfDay) {
       this.cut = cut;
@@ -196,47 +209,35 @@ public final class ModelTrainer {
         long target = s.seconds()[t + h];
         if (target < cut) {
           // only validation reads the baselines' columns; training rows are most of the memory
-          training.add(
-              new TrainingRow(
-                  Arrays.copyOf(f, FeatureState.FEATURES),
-                  (float) ((v[t + h] - state.lastPercent()) / 100)));
+          training.add(f, (float) ((v[t + h] - state.lastPercent()) / 100));
         } else if (origin >= cut && target < middle) {
-          choosing.add(new Origin(f, v[t + h]));
+          choosing.add(f, v[t + h]);
         } else if (origin >= middle) {
-          scoring.add(new Origin(f, v[t + h]));
+          scoring.add(f, v[t + h]);
         }
       }
     }
   }
 
-  private int validationOrigins() {
-    return Math.max(1, maxTrainingRows / 4);
-  }
-
   private Optional<TrainedModel> train(Rows rows, Resource resource, Instant now) {
-    List<TrainingRow> training = rows.training.items();
-    Origins choosing = new Origins(rows.choosing);
-    Origins scoring = new Origins(rows.scoring);
+    TrainingRows training = rows.training;
+    Origins choosing = rows.choosing;
+    Origins scoring = rows.scoring;
     if (training.size() < MIN_TRAINING_ROWS
         || choosing.size() < MIN_VALIDATION_ROWS
         || scoring.size() < MIN_VALIDATION_ROWS
-        || training.stream().allMatch(r -> r.features()[0] == training.get(0).features()[0])) {
+        || neverMoved(training)) {
       return Optional.empty(); // too little history, or values that never moved (an idle disk)
     }
-    float[][] x = new float[training.size()][];
-    float[] y = new float[training.size()];
-    for (int i = 0; i < y.length; i++) {
-      x[i] = training.get(i).features();
-      y[i] = training.get(i).change();
-    }
-    if (rows.training.seen() > y.length) {
+    MlpForecaster.TrainingSet set = training.toTrainingSet();
+    if (training.seen() > set.size()) {
       log.info(
           "Training the {} forecast model on {} of {} rows (a uniform sample)",
           resource,
-          y.length,
-          rows.training.seen());
+          set.size(),
+          training.seen());
     }
-    try (MlpForecaster model = MlpForecaster.train(new MlpForecaster.TrainingSet(x, y), plan)) {
+    try (MlpForecaster model = MlpForecaster.train(set, plan)) {
       int baseline = bestBaseline(choosing);
       double modelWeight = bestWeight(choosing, choosing.forecasts(model), baseline);
 
@@ -260,7 +261,7 @@ public final class ModelTrainer {
               resource,
               horizon,
               now,
-              y.length,
+              set.size(),
               scoring.size(),
               TrainedModel.Score.of(modelError, modelResiduals),
               OnlineBaselines.NAMES.get(baseline),
@@ -268,6 +269,15 @@ public final class ModelTrainer {
               modelWeight,
               model.parameters()));
     }
+  }
+
+  private static boolean neverMoved(TrainingRows rows) {
+    for (int i = 1; i < rows.size(); i++) {
+      if (rows.lastValue(i) != rows.lastValue(0)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The online baseline with the lowest MAE over these origins. */
@@ -307,15 +317,8 @@ public final class ModelTrainer {
    * the primary key per VM, not a scan of the history.
    */
   private OptionalLong earliestSample(Connection c, Instant from, Instant to) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            CHOSEN_VMS
-                + " SELECT min(first.ts) FROM chosen CROSS JOIN LATERAL"
-                + " (SELECT s.ts FROM vm_samples s WHERE s.vm_uid = chosen.vm_uid"
-                + " AND s.ts >= ? AND s.ts < ? ORDER BY s.ts LIMIT 1) first")) {
-      ps.setInt(1, maxVms);
-      ps.setObject(2, Timestamps.utc(from));
-      ps.setObject(3, Timestamps.utc(to));
+    try (PreparedStatement ps = c.prepareStatement(EARLIEST_SAMPLE)) {
+      bindChosenVmsAndRange(ps, from, to);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         Timestamp first = rs.getTimestamp(1);
@@ -330,6 +333,20 @@ public final class ModelTrainer {
   private static final String CHOSEN_VMS =
       "WITH chosen AS (SELECT vm_uid FROM vm_inventory ORDER BY md5(vm_uid::text) LIMIT ?)";
 
+  /** The earliest sample of the chosen VMs; parameters as {@link #bindChosenVmsAndRange}. */
+  static final String EARLIEST_SAMPLE =
+      CHOSEN_VMS
+          + " SELECT min(first.ts) FROM chosen CROSS JOIN LATERAL"
+          + " (SELECT s.ts FROM vm_samples s WHERE s.vm_uid = chosen.vm_uid"
+          + " AND s.ts >= ? AND s.ts < ? ORDER BY s.ts LIMIT 1) first";
+
+  /** Parameters 1-3 of both queries: how many VMs, and the time range. */
+  void bindChosenVmsAndRange(PreparedStatement ps, Instant from, Instant to) throws SQLException {
+    ps.setInt(1, maxVms);
+    ps.setObject(2, Timestamps.utc(from));
+    ps.setObject(3, Timestamps.utc(to));
+  }
+
   /** Hands each chosen VM's series within [from, to) to {@code each}, one VM at a time. */
   private void read(Connection c, Instant from, Instant to, Consumer<Series> each)
       throws SQLException {
@@ -342,9 +359,7 @@ public final class ModelTrainer {
                 + " s.disk_read_bytes_per_second + s.disk_write_bytes_per_second"
                 + " FROM vm_samples s JOIN chosen USING (vm_uid)"
                 + " WHERE s.ts >= ? AND s.ts < ? ORDER BY s.vm_uid, s.ts")) {
-      ps.setInt(1, maxVms);
-      ps.setObject(2, Timestamps.utc(from));
-      ps.setObject(3, Timestamps.utc(to));
+      bindChosenVmsAndRange(ps, from, to);
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
         Object current = null;

@@ -1,18 +1,16 @@
 package io.novacron.operator.forecast;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 
 /**
- * A uniform sample of at most {@code capacity} items from a stream of unknown length, in constant
- * memory (reservoir sampling, Vitter's algorithm R). Ten lines; none of the operator's libraries
- * offers it.
+ * Chooses a uniform sample of at most {@code capacity} items from a stream of unknown length
+ * (reservoir sampling, Vitter's algorithm R): it says where each item offered goes, and the caller
+ * keeps the items however it likes. A few lines; none of the operator's libraries offers it.
  */
-final class Reservoir<T> {
+final class Reservoir {
   private final int capacity;
   private final Random random;
-  private final List<T> items = new ArrayList<>();
+  private int size;
   private long seen;
 
   Reservoir(int capacity, long seed) {
@@ -23,21 +21,22 @@ final class Reservoir<T> {
     this.random = new Random(seed);
   }
 
-  void add(T item) {
+  /**
+   * Where the next item of the stream goes: its index in the sample (equal to the sample's size
+   * before the call while the sample grows, else an item to replace), or -1 when it is left out.
+   */
+  int offer() {
     seen++;
-    if (items.size() < capacity) {
-      items.add(item);
-      return;
+    if (size < capacity) {
+      return size++;
     }
     long slot = random.nextLong(seen);
-    if (slot < capacity) {
-      items.set((int) slot, item);
-    }
+    return slot < capacity ? (int) slot : -1;
   }
 
-  /** The sample: every item seen while fewer than the capacity, else a uniform draw of them. */
-  List<T> items() {
-    return items;
+  /** How many items the sample holds. */
+  int size() {
+    return size;
   }
 
   /** How many items were offered in all. */

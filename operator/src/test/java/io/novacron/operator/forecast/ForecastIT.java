@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,7 @@ class ForecastIT {
           Duration.ofHours(6),
           100,
           MlpForecaster.Plan.standard(),
-          ModelTrainer.MAX_TRAINING_ROWS);
+          ModelTrainer.RowLimits.operator());
   private Database db;
   private SampleWriter writer;
 
@@ -205,7 +206,12 @@ class ForecastIT {
     }
     ModelTrainer bounded =
         new ModelTrainer(
-            STEP, HORIZON, Duration.ofHours(6), 100, MlpForecaster.Plan.standard(), 4_000);
+            STEP,
+            HORIZON,
+            Duration.ofHours(6),
+            100,
+            MlpForecaster.Plan.standard(),
+            new ModelTrainer.RowLimits(4_000, 1_000));
     try (Connection c = db.dataSource().getConnection()) {
       TrainedModel cpu =
           bounded.train(c, NOW).stream()
@@ -216,6 +222,24 @@ class ForecastIT {
       assertThat(cpu.validationRows()).isEqualTo(1_000);
       assertThat(cpu.modelServes()).isTrue();
       assertThat(c.getAutoCommit()).as("the connection is handed back as it came").isTrue();
+
+      // where the history starts: one probe of the primary key per VM, not a scan of the samples
+      try (Statement st = c.createStatement()) {
+        st.execute("ANALYZE vm_samples");
+      }
+      try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + ModelTrainer.EARLIEST_SAMPLE)) {
+        bounded.bindChosenVmsAndRange(ps, NOW.minus(Duration.ofHours(6)), NOW);
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            plan.append(rs.getString(1)).append('\n');
+          }
+        }
+        assertThat(plan.toString())
+            .as(plan.toString())
+            .contains("Limit", "pkey")
+            .doesNotContain("Seq Scan on vm_samples");
+      }
     }
   }
 
@@ -266,7 +290,7 @@ class ForecastIT {
             span,
             100,
             MlpForecaster.Plan.standard(),
-            ModelTrainer.MAX_TRAINING_ROWS);
+            ModelTrainer.RowLimits.operator());
     try (Connection c = db.dataSource().getConnection()) {
       TrainedModel cpu =
           twoDays.train(c, NOW).stream()

@@ -3,17 +3,32 @@ package io.novacron.operator.forecast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ReservoirTest {
+  /** The items a reservoir of {@code capacity} keeps of 0, 1, ... {@code count - 1}. */
+  private static List<Integer> sample(int capacity, int count) {
+    Reservoir r = new Reservoir(capacity, 42);
+    List<Integer> kept = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int slot = r.offer();
+      if (slot == kept.size()) {
+        kept.add(i);
+      } else if (slot >= 0) {
+        kept.set(slot, i);
+      }
+    }
+    assertThat(r.seen()).isEqualTo(count);
+    assertThat(r.size()).isEqualTo(kept.size());
+    return kept;
+  }
+
   @Test
   void belowItsCapacityItKeepsEverythingInOrder() {
-    Reservoir<Integer> r = new Reservoir<>(10, 1);
-    IntStream.range(0, 7).forEach(r::add);
-    assertThat(r.items()).containsExactly(0, 1, 2, 3, 4, 5, 6);
-    assertThat(r.seen()).isEqualTo(7);
+    assertThat(sample(10, 7)).containsExactly(0, 1, 2, 3, 4, 5, 6);
   }
 
   /**
@@ -22,11 +37,8 @@ class ReservoirTest {
    */
   @Test
   void aboveItsCapacityItKeepsAUniformSampleOfTheWholeStream() {
-    Reservoir<Integer> r = new Reservoir<>(1_000, 42);
-    IntStream.range(0, 100_000).forEach(r::add);
-    List<Integer> kept = r.items();
+    List<Integer> kept = sample(1_000, 100_000);
     assertThat(kept).hasSize(1_000).doesNotHaveDuplicates();
-    assertThat(r.seen()).isEqualTo(100_000);
     int[] perTenth = new int[10];
     kept.forEach(i -> perTenth[i / 10_000]++);
     assertThat(IntStream.of(perTenth).boxed()).allSatisfy(n -> assertThat(n).isBetween(60, 140));
@@ -37,7 +49,37 @@ class ReservoirTest {
 
   @Test
   void aReservoirHoldsAtLeastOneItem() {
-    assertThatThrownBy(() -> new Reservoir<Integer>(0, 1))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Reservoir(0, 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * Training rows kept flat stay whole: every row of the sample has the inputs and the change it
+   * was offered with, below the capacity in order, above it replaced in place.
+   */
+  @Test
+  void trainingRowsKeepEachRowsInputsWithItsChange() {
+    TrainingRows below = new TrainingRows(5_000, 1);
+    TrainingRows above = new TrainingRows(1_500, 1);
+    for (int i = 0; i < 3_000; i++) {
+      float[] row = new float[FeatureState.ROW];
+      for (int j = 0; j < row.length; j++) {
+        row[j] = i + j / 100f;
+      }
+      below.add(row, -i);
+      above.add(row, -i);
+    }
+    MlpForecaster.TrainingSet all = below.toTrainingSet();
+    assertThat(all.size()).isEqualTo(3_000);
+    assertThat(all.features()[2_999]).hasSize(FeatureState.FEATURES).startsWith(2_999f, 2_999.01f);
+    MlpForecaster.TrainingSet sampled = above.toTrainingSet();
+    assertThat(sampled.size()).isEqualTo(1_500);
+    assertThat(above.seen()).isEqualTo(3_000);
+    for (int k = 0; k < sampled.size(); k++) {
+      float i = -sampled.changes()[k];
+      assertThat(sampled.features()[k][0]).isEqualTo(i);
+      assertThat(sampled.features()[k][FeatureState.FEATURES - 1])
+          .isEqualTo(i + (FeatureState.FEATURES - 1) / 100f);
+      assertThat(above.lastValue(k)).isEqualTo(i);
+    }
   }
 }

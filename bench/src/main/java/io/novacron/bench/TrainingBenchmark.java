@@ -1,0 +1,169 @@
+package io.novacron.bench;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import io.novacron.operator.forecast.DjlSetup;
+import io.novacron.operator.forecast.MlpForecaster;
+import io.novacron.operator.forecast.ModelTrainer;
+import io.novacron.operator.forecast.TrainedModel;
+import io.novacron.operator.metrics.RunningVms.RunningVm;
+import io.novacron.operator.metrics.VmSample;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ListenerNotFoundException;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * One training run as the operator makes it (every resource, the standard plan), from history
+ * written through the real writer into an embedded PostgreSQL: VMs × hours of 10-second samples
+ * replayed from the shared traces. Timed, with the most heap a garbage collection left behind, and
+ * the model's and the best baseline's validation error: with the operator's limits on rows, with a
+ * fifth as many training rows, and (third argument {@code every-row}) with no limit, every row of
+ * the history as the trainer learnt before the limits; that one needs minutes per million rows and
+ * gigabytes. Args: [vms=200] [hours=48] [every-row].
+ */
+public final class TrainingBenchmark {
+  private static final Duration STEP = Duration.ofSeconds(10);
+  private static final Duration HORIZON = Duration.ofMinutes(5);
+
+  public static void main(String[] args) throws Exception {
+    int vms = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    int hours = args.length > 1 ? Integer.parseInt(args[1]) : 48;
+    boolean everyRow = args.length > 2 && args[2].equals("every-row");
+    Path repo = Path.of("").toAbsolutePath();
+    DjlSetup.configure(repo.resolve("bench/target/djl"));
+    TraceReplay replay = TraceReplay.load(TraceReplay.defaultFiles(repo));
+    Instant now = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    Instant start = now.minus(Duration.ofHours(hours));
+    List<RunningVm> running = new ArrayList<>();
+    for (int v = 0; v < vms; v++) {
+      String uid = UUID.nameUUIDFromBytes(("vm-" + v).getBytes(StandardCharsets.UTF_8)).toString();
+      running.add(new RunningVm(uid, "bench", "vm-" + v, "pool", "h" + v % 10, "x"));
+    }
+    int perHour = (int) (3600 / STEP.toSeconds());
+    try (BenchDatabase db =
+        new BenchDatabase(repo.resolve("bench/target/training-db"), vms * perHour, 2, start)) {
+      long written = 0;
+      for (int hour = 0; hour < hours; hour++) {
+        List<VmSample> chunk = new ArrayList<>(vms * perHour);
+        for (int i = 0; i < perHour; i++) {
+          long step = (long) hour * perHour + i;
+          Instant at = start.plus(STEP.multipliedBy(step));
+          for (int v = 0; v < vms; v++) {
+            VmSample s = replay.sample(v, running.get(v).uid(), step, at);
+            if (step == 0) {
+              db.writer.accept(running.get(v), s); // the VM's identity, which training selects by
+            } else {
+              chunk.add(s);
+            }
+          }
+        }
+        db.writeAll(chunk);
+        written += chunk.size() + (hour == 0 ? vms : 0);
+      }
+      System.out.printf(
+          "%nTraining run, %,d VMs x %d h of 10 s samples (%,d samples), horizon 5 min, %d"
+              + " cores:%n",
+          vms, hours, written, Runtime.getRuntime().availableProcessors());
+      try (Connection c = db.connection()) { // warm-up (JIT, PyTorch's first calls), not timed
+        new ModelTrainer(
+                STEP,
+                HORIZON,
+                Duration.ofHours(hours),
+                500,
+                MlpForecaster.Plan.standard(),
+                new ModelTrainer.RowLimits(5_000, 5_000))
+            .train(c, now);
+      }
+      run(db, hours, "operator's limits", ModelTrainer.RowLimits.operator(), now);
+      run(db, hours, "200,000 rows", new ModelTrainer.RowLimits(200_000, 50_000), now);
+      if (everyRow) {
+        int all = Integer.MAX_VALUE;
+        run(db, hours, "every row (baseline)", new ModelTrainer.RowLimits(all, all), now);
+      }
+    }
+  }
+
+  private static void run(
+      BenchDatabase db, int hours, String label, ModelTrainer.RowLimits limits, Instant now)
+      throws Exception {
+    ModelTrainer trainer =
+        new ModelTrainer(
+            STEP, HORIZON, Duration.ofHours(hours), 500, MlpForecaster.Plan.standard(), limits);
+    System.gc();
+    long started = System.nanoTime();
+    List<TrainedModel> models;
+    long peakLive;
+    try (Connection c = db.connection();
+        HeapAfterCollections heap = new HeapAfterCollections()) {
+      models = trainer.train(c, now);
+      peakLive = heap.peak();
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    System.out.printf(
+        "  %-22s %6.1f s, heap after a collection at most %,d MB%n",
+        label, seconds, peakLive >> 20);
+    for (TrainedModel m : models) {
+      System.out.printf(
+          "    %-8s %,9d training rows, %,7d scored; MAE model %.2f, best baseline (%s) %.2f%n",
+          m.resource(),
+          m.trainingRows(),
+          m.validationRows(),
+          m.model().meanAbsoluteError(),
+          m.baseline(),
+          m.baselineScore().meanAbsoluteError());
+    }
+  }
+
+  /**
+   * The largest heap left after any garbage collection while open: what the run kept alive, give or
+   * take what the collections had not reached yet (the heap's peak itself is mostly the garbage of
+   * per-origin feature rows, collected whenever the collector likes).
+   */
+  private static final class HeapAfterCollections implements AutoCloseable {
+    private final AtomicLong peak = new AtomicLong();
+    private final NotificationListener listener =
+        (notification, handback) -> {
+          if (notification
+              .getType()
+              .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+            GarbageCollectionNotificationInfo info =
+                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            long used =
+                info.getGcInfo().getMemoryUsageAfterGc().values().stream()
+                    .mapToLong(MemoryUsage::getUsed)
+                    .sum();
+            peak.accumulateAndGet(used, Math::max);
+          }
+        };
+
+    HeapAfterCollections() {
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        ((NotificationEmitter) gc).addNotificationListener(listener, null, null);
+      }
+    }
+
+    long peak() {
+      return peak.get();
+    }
+
+    @Override
+    public void close() throws ListenerNotFoundException {
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        ((NotificationEmitter) gc).removeNotificationListener(listener);
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.novacron.operator.forecast;
+
+import java.util.Arrays;
+
+/**
+ * A uniform sample of at most {@code capacity} training rows (the model's inputs and the change
+ * that followed), kept flat: ~48 bytes a row where arrays per row take ~90, so the operator's
+ * million rows per resource fit in ~48 MB. Grows as rows come, so a short history costs little.
+ */
+final class TrainingRows {
+  private static final int WIDTH = FeatureState.FEATURES;
+  private final int capacity;
+  private final Reservoir reservoir;
+  private float[] features = new float[0];
+  private float[] changes = new float[0];
+
+  TrainingRows(int capacity, long seed) {
+    this.capacity = capacity;
+    reservoir = new Reservoir(capacity, seed);
+  }
+
+  /** Offers a row: {@code row} holds at least the model's inputs. */
+  void add(float[] row, float change) {
+    int slot = reservoir.offer();
+    if (slot < 0) {
+      return;
+    }
+    if (slot == changes.length) {
+      int grown = Math.min(capacity, Math.max(1_024, changes.length * 2));
+      features = Arrays.copyOf(features, grown * WIDTH);
+      changes = Arrays.copyOf(changes, grown);
+    }
+    System.arraycopy(row, 0, features, slot * WIDTH, WIDTH);
+    changes[slot] = change;
+  }
+
+  int size() {
+    return reservoir.size();
+  }
+
+  /** How many rows were offered in all. */
+  long seen() {
+    return reservoir.seen();
+  }
+
+  /** The first column (the last value) of row {@code i}. */
+  float lastValue(int i) {
+    return features[i * WIDTH];
+  }
+
+  MlpForecaster.TrainingSet toTrainingSet() {
+    int n = size();
+    float[][] x = new float[n][];
+    for (int i = 0; i < n; i++) {
+      x[i] = Arrays.copyOfRange(features, i * WIDTH, (i + 1) * WIDTH);
+    }
+    return new MlpForecaster.TrainingSet(x, Arrays.copyOf(changes, n));
+  }
+}
