@@ -143,13 +143,14 @@ public final class ModelTrainer {
       reservoir = new Reservoir(capacity, seed);
     }
 
+    /** Offers an origin; {@code row} is copied if kept. */
     void add(float[] row, double actualPercent) {
       int slot = reservoir.offer();
       if (slot == x.size()) {
-        x.add(row);
+        x.add(row.clone());
         actual.add(actualPercent);
       } else if (slot >= 0) {
-        x.set(slot, row);
+        x.set(slot, row.clone());
         actual.set(slot, actualPercent);
       }
     }
@@ -191,6 +192,8 @@ public final class ModelTrainer {
       long horizonSeconds = horizon.toSeconds();
       int h = (int) Math.max(1, Math.round((double) horizonSeconds / stepSeconds));
       FeatureState state = new FeatureState(stepSeconds, horizonSeconds);
+      // one row reused for every origin; what a sample keeps it copies
+      float[] f = new float[FeatureState.ROW];
       for (int t = 0; t < v.length; t++) {
         state.add(Instant.ofEpochSecond(s.seconds()[t]), v[t]);
         if (!state.ready() || t + h >= v.length || Double.isNaN(v[t + h])) {
@@ -200,7 +203,6 @@ public final class ModelTrainer {
         if (Math.abs(ahead - horizonSeconds) * 2 > stepSeconds) {
           continue; // a gap in the series: the target is not at the horizon
         }
-        float[] f = new float[FeatureState.ROW];
         state.features(f, 0);
         if (!learnsTimeOfDay) {
           FeatureState.forgetTimeOfDay(f);

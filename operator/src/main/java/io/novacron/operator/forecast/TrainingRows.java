@@ -19,7 +19,7 @@ final class TrainingRows {
     reservoir = new Reservoir(capacity, seed);
   }
 
-  /** Offers a row: {@code row} holds at least the model's inputs. */
+  /** Offers a row: {@code row} holds at least the model's inputs, copied if kept. */
   void add(float[] row, float change) {
     int slot = reservoir.offer();
     if (slot < 0) {
