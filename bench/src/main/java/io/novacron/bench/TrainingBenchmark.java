@@ -78,14 +78,7 @@ public final class TrainingBenchmark {
               + " cores:%n",
           vms, hours, written, Runtime.getRuntime().availableProcessors());
       try (Connection c = db.connection()) { // warm-up (JIT, PyTorch's first calls), not timed
-        new ModelTrainer(
-                STEP,
-                HORIZON,
-                Duration.ofHours(hours),
-                500,
-                MlpForecaster.Plan.standard(),
-                new ModelTrainer.RowLimits(5_000, 5_000))
-            .train(c, now);
+        trainer(hours, new ModelTrainer.RowLimits(5_000, 5_000)).train(c, now);
       }
       run(db, hours, "operator's limits", ModelTrainer.RowLimits.operator(), now);
       run(db, hours, "200,000 rows", new ModelTrainer.RowLimits(200_000, 50_000), now);
@@ -96,12 +89,16 @@ public final class TrainingBenchmark {
     }
   }
 
+  /** The operator's trainer (up to 500 VMs, the standard plan) with those row limits. */
+  private static ModelTrainer trainer(int hours, ModelTrainer.RowLimits limits) {
+    return new ModelTrainer(
+        STEP, HORIZON, Duration.ofHours(hours), 500, MlpForecaster.Plan.standard(), limits);
+  }
+
   private static void run(
       BenchDatabase db, int hours, String label, ModelTrainer.RowLimits limits, Instant now)
       throws Exception {
-    ModelTrainer trainer =
-        new ModelTrainer(
-            STEP, HORIZON, Duration.ofHours(hours), 500, MlpForecaster.Plan.standard(), limits);
+    ModelTrainer trainer = trainer(hours, limits);
     System.gc();
     long started = System.nanoTime();
     List<TrainedModel> models;

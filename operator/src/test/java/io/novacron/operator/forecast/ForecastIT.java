@@ -48,15 +48,14 @@ class ForecastIT {
   private static final int VMS = 20;
 
   private final ModelTrainer trainer =
-      new ModelTrainer(
-          STEP,
-          HORIZON,
-          Duration.ofHours(6),
-          100,
-          MlpForecaster.Plan.standard(),
-          ModelTrainer.RowLimits.operator());
+      trainer(Duration.ofHours(6), ModelTrainer.RowLimits.operator());
   private Database db;
   private SampleWriter writer;
+
+  /** The operator's trainer over that much history of up to 100 VMs, with those row limits. */
+  private static ModelTrainer trainer(Duration history, ModelTrainer.RowLimits limits) {
+    return new ModelTrainer(STEP, HORIZON, history, 100, MlpForecaster.Plan.standard(), limits);
+  }
 
   @BeforeAll
   static void engine() {
@@ -204,14 +203,7 @@ class ForecastIT {
     try (Forecaster forecaster = new Forecaster(STEP, HORIZON)) {
       store(Duration.ofHours(6), forecaster);
     }
-    ModelTrainer bounded =
-        new ModelTrainer(
-            STEP,
-            HORIZON,
-            Duration.ofHours(6),
-            100,
-            MlpForecaster.Plan.standard(),
-            new ModelTrainer.RowLimits(4_000, 1_000));
+    ModelTrainer bounded = trainer(Duration.ofHours(6), new ModelTrainer.RowLimits(4_000, 1_000));
     try (Connection c = db.dataSource().getConnection()) {
       TrainedModel cpu =
           bounded.train(c, NOW).stream()
@@ -283,14 +275,7 @@ class ForecastIT {
     }
     long expected = total;
     await().atMost(Duration.ofSeconds(120)).until(() -> writer.written() == expected);
-    ModelTrainer twoDays =
-        new ModelTrainer(
-            STEP,
-            HORIZON,
-            span,
-            100,
-            MlpForecaster.Plan.standard(),
-            ModelTrainer.RowLimits.operator());
+    ModelTrainer twoDays = trainer(span, ModelTrainer.RowLimits.operator());
     try (Connection c = db.dataSource().getConnection()) {
       TrainedModel cpu =
           twoDays.train(c, NOW).stream()
