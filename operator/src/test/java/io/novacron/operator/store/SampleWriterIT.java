@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.novacron.operator.metrics.HostSample;
 import io.novacron.operator.metrics.VmSample;
 import io.novacron.operator.testing.RestartablePostgres;
 import io.novacron.operator.testing.SettableClock;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +60,52 @@ class SampleWriterIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> writer.written() == 10_000);
     assertThat(count()).isEqualTo(5000);
     assertThat(writer.dropped()).isZero();
+  }
+
+  @Test
+  void everyColumnReadsBackAsSampled() throws Exception {
+    writer = writer(100_000, 1000);
+    Instant at = BASE.plusSeconds(7).plusMillis(250);
+    writer.offer(
+        new VmSample(
+            VM,
+            at,
+            62.5,
+            List.of(100.0, 25.0, 0.125),
+            6L << 32,
+            null,
+            1.5,
+            2.5,
+            3.5,
+            4.5,
+            5.5,
+            6.5));
+    writer.offer(new HostSample("pool-ä", "host-1", at, null, 1L << 40, 1L << 41));
+    writer.offer(new HostSample("pool-ä", "host-2", at, 12.25, 0, 1));
+    await().atMost(Duration.ofSeconds(30)).until(() -> writer.written() == 3);
+
+    assertThat(
+            text(
+                "SELECT vm_uid || ' ' || (ts - timestamptz '"
+                    + BASE
+                    + "') || ' ' || cpu_percent || ' ' || vcpu_percent::text || ' '"
+                    + " || memory_used_bytes || ' ' || coalesce(memory_available_bytes::text, 'null')"
+                    + " || ' ' || disk_read_bytes_per_second || ' ' || disk_write_bytes_per_second"
+                    + " || ' ' || disk_read_ops_per_second || ' ' || disk_write_ops_per_second"
+                    + " || ' ' || network_rx_bytes_per_second || ' '"
+                    + " || network_tx_bytes_per_second FROM vm_samples"))
+        .containsExactly(
+            VM + " 00:00:07.25 62.5 {100,25,0.125} 25769803776 null 1.5 2.5 3.5 4.5 5.5 6.5");
+    assertThat(
+            text(
+                "SELECT pool || ' ' || host || ' ' || (ts - timestamptz '"
+                    + BASE
+                    + "') || ' ' || coalesce(cpu_percent::text,"
+                    + " 'null') || ' ' || memory_free_bytes || ' ' || memory_total_bytes"
+                    + " FROM host_samples ORDER BY host"))
+        .containsExactly(
+            "pool-ä host-1 00:00:07.25 null 1099511627776 2199023255552",
+            "pool-ä host-2 00:00:07.25 12.25 0 1");
   }
 
   @Test
@@ -322,6 +370,18 @@ class SampleWriterIT {
               5,
               6));
     }
+  }
+
+  private List<String> text(String sql) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = db.dataSource().getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+    }
+    return rows;
   }
 
   private long count() throws Exception {
