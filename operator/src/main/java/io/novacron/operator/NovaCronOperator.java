@@ -120,7 +120,8 @@ public final class NovaCronOperator implements AutoCloseable {
     Forecaster forecaster =
         new Forecaster(
             config.get(OperatorConfig.SAMPLE_INTERVAL),
-            config.get(OperatorConfig.FORECAST_HORIZON));
+            config.get(OperatorConfig.FORECAST_HORIZON),
+            clock);
     this.forecasts = createForecastService(client, config, forecaster, clock);
     RunningVms running = new RunningVms();
     KnownHosts knownHosts =

@@ -4,6 +4,7 @@ import io.novacron.operator.metrics.RunningVms.RunningVm;
 import io.novacron.operator.metrics.SampleSink;
 import io.novacron.operator.metrics.VmSample;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,12 +36,25 @@ public final class Forecaster implements SampleSink, AutoCloseable {
   private final Map<String, VmState> states = new ConcurrentHashMap<>();
   private final Map<Resource, Serving> serving = new EnumMap<>(Resource.class);
 
-  /** Saved daily profiles not yet given back: each waits for its VM's next sample. */
-  private final Map<String, byte[]> profilesToRestore = new ConcurrentHashMap<>();
+  /**
+   * Daily profiles waiting for their VM's next sample: saved before a restart, or kept when the VM
+   * stopped running (a VM that stops for the night keeps its typical day). Each waits as long as
+   * its saved row does in the database, so VMs deleted meanwhile are let go.
+   */
+  private final Map<String, Parked> profilesToRestore = new ConcurrentHashMap<>();
+
+  private final Clock clock;
+
+  private record Parked(byte[] profiles, Instant since) {}
 
   public Forecaster(Duration step, Duration horizon) {
+    this(step, horizon, Clock.systemUTC());
+  }
+
+  public Forecaster(Duration step, Duration horizon, Clock clock) {
     this.stepSeconds = step.toMillis() / 1000.0;
     this.horizon = horizon;
+    this.clock = clock;
   }
 
   /**
@@ -106,9 +120,9 @@ public final class Forecaster implements SampleSink, AutoCloseable {
         states.computeIfAbsent(vm.uid(), uid -> new VmState(vm, stepSeconds, horizon.toSeconds()));
     synchronized (state) {
       state.vm = vm;
-      byte[] saved = profilesToRestore.remove(vm.uid());
-      if (saved != null) {
-        restoreProfiles(vm.uid(), state, saved);
+      Parked parked = profilesToRestore.remove(vm.uid());
+      if (parked != null) {
+        restoreProfiles(vm.uid(), state, parked.profiles());
       }
       for (Resource r : Resource.values()) {
         double percent = r.percentOf(sample);
@@ -125,10 +139,21 @@ public final class Forecaster implements SampleSink, AutoCloseable {
     }
   }
 
+  /**
+   * Lets go of the VMs that stopped running, keeping their daily profiles until they run again. One
+   * kept already is older than the state let go only if a sample in flight recreated the VM's state
+   * after it stopped; the kept one is then the VM's real profile.
+   */
   @Override
   public void retainOnly(Set<String> runningVmUids) {
-    states.keySet().retainAll(runningVmUids);
-    profilesToRestore.keySet().retainAll(runningVmUids);
+    Instant now = clock.instant();
+    for (Map.Entry<String, VmState> e : states.entrySet()) {
+      if (!runningVmUids.contains(e.getKey()) && states.remove(e.getKey(), e.getValue())) {
+        profilesToRestore.putIfAbsent(e.getKey(), new Parked(profiles(e.getValue()), now));
+      }
+    }
+    Instant expired = now.minus(SavedProfiles.KEPT);
+    profilesToRestore.values().removeIf(p -> p.since().isBefore(expired));
   }
 
   /** Where {@link #saveProfiles} writes each VM's profiles. */
@@ -138,20 +163,24 @@ public final class Forecaster implements SampleSink, AutoCloseable {
   }
 
   /**
-   * Hands every sampled VM's daily profiles ({@link #SAVED_PROFILES_BYTES} each) to {@code sink},
-   * one VM at a time, so a restart can give them back ({@link #restoreProfiles}).
+   * Hands every running VM's daily profiles ({@link #SAVED_PROFILES_BYTES} each) to {@code sink},
+   * one VM at a time, so a restart can give them back ({@link #restoreProfiles}). A stopped VM's
+   * saved row keeps what the last save before it stopped held.
    */
   public <E extends Exception> void saveProfiles(ProfileSink<E> sink) throws E {
     for (Map.Entry<String, VmState> e : states.entrySet()) {
-      ByteBuffer saved = ByteBuffer.allocate(SAVED_PROFILES_BYTES);
-      VmState state = e.getValue();
-      synchronized (state) {
-        for (Resource r : Resource.values()) {
-          state.series.get(r).saveProfile(saved);
-        }
-      }
-      sink.accept(e.getKey(), saved.array());
+      sink.accept(e.getKey(), profiles(e.getValue()));
     }
+  }
+
+  private static byte[] profiles(VmState state) {
+    ByteBuffer saved = ByteBuffer.allocate(SAVED_PROFILES_BYTES);
+    synchronized (state) {
+      for (Resource r : Resource.values()) {
+        state.series.get(r).saveProfile(saved);
+      }
+    }
+    return saved.array();
   }
 
   /**
@@ -160,10 +189,11 @@ public final class Forecaster implements SampleSink, AutoCloseable {
    * this version's layout are skipped with a warning; it learns its days again.
    */
   public void restoreProfiles(Map<String, byte[]> saved) {
+    Instant now = clock.instant();
     saved.forEach(
         (uid, profiles) -> {
           if (profiles.length == SAVED_PROFILES_BYTES) {
-            profilesToRestore.put(uid, profiles);
+            profilesToRestore.put(uid, new Parked(profiles, now));
           } else {
             log.warn(
                 "Saved daily profiles of VM {} have {} bytes, not {}: skipped",

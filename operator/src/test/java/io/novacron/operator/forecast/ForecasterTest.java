@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.novacron.operator.metrics.RunningVms.RunningVm;
 import io.novacron.operator.metrics.VmSample;
 import io.novacron.operator.testing.RandomModels;
+import io.novacron.operator.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -139,6 +140,43 @@ class ForecasterTest {
       // profile the seasonal baseline has only that last value
       assertThat(cpuByVm.get(VM.uid())).isGreaterThan(20);
       assertThat(cpuByVm.get(other.uid())).isCloseTo(5.0, within(1e-6));
+    }
+  }
+
+  @Test
+  void aVmThatStopsKeepsItsDailyProfileUntilItRunsAgainForAsLongAsItsSavedRowIsKept() {
+    int twoDays = 2 * 8640;
+    Instant stopped = T0.plusSeconds(10L * twoDays);
+    SettableClock clock = new SettableClock(stopped);
+    try (Forecaster forecaster =
+        new Forecaster(Duration.ofSeconds(10), Duration.ofMinutes(5), clock)) {
+      for (int i = 0; i < twoDays; i++) {
+        forecaster.accept(VM, sample(T0.plusSeconds(10L * i), 50 + 30 * Math.sin(i / 700.0)));
+      }
+      Map<String, byte[]> beforeStop = new HashMap<>();
+      forecaster.saveProfiles(beforeStop::put);
+
+      forecaster.retainOnly(Set.of()); // stopped
+      Map<String, byte[]> whileStopped = new HashMap<>();
+      forecaster.saveProfiles(whileStopped::put);
+      assertThat(whileStopped).isEmpty();
+      assertThat(forecaster.forecastAll()).isEmpty();
+
+      clock.set(stopped.plus(Duration.ofDays(6))); // still within the week its row is kept
+      forecaster.retainOnly(Set.of());
+      Instant started = stopped.plus(Duration.ofDays(6));
+      forecaster.accept(VM, sample(VM, started, 5));
+      Map<String, byte[]> afterStart = new HashMap<>();
+      forecaster.saveProfiles(afterStart::put);
+      assertThat(afterStart.get(VM.uid())).isEqualTo(beforeStop.get(VM.uid()));
+
+      forecaster.retainOnly(Set.of()); // stopped again, this time for longer than a week
+      clock.set(started.plus(Duration.ofDays(7)).plusSeconds(1));
+      forecaster.retainOnly(Set.of());
+      forecaster.accept(VM, sample(VM, clock.instant(), 5));
+      Map<String, byte[]> afterAWeek = new HashMap<>();
+      forecaster.saveProfiles(afterAWeek::put);
+      assertThat(afterAWeek.get(VM.uid())).isEqualTo(new byte[Forecaster.SAVED_PROFILES_BYTES]);
     }
   }
 
