@@ -58,7 +58,10 @@ public final class IngestionBenchmark {
       int warmupSamples = WARMUP_INTERVALS * vms;
       db.writeAll(samples.subList(0, warmupSamples));
       List<VmSample> measured = samples.subList(warmupSamples, samples.size());
+      Path dataDirectory = Path.of(db.scalar("SHOW data_directory"));
+      CpuTime before = CpuTime.now(dataDirectory);
       double seconds = db.writeAll(measured);
+      CpuTime used = CpuTime.now(dataDirectory).since(before);
       double writerRate = measured.size() / seconds;
 
       List<VmSample> baseline = new ArrayList<>(baselineRows);
@@ -81,6 +84,16 @@ public final class IngestionBenchmark {
           "  baseline (INSERT per row)    %,12.0f samples/s   (%,d rows, %.1f s)%n",
           baselineRate, baseline.size(), baselineSeconds);
       System.out.printf("  ratio                        %12.1fx%n", writerRate / baselineRate);
+      double millions = measured.size() / 1e6;
+      System.out.printf(
+          "  CPU per million samples      JVM %.2f s, PostgreSQL %.2f s (%.0f %% of %d cores"
+              + " busy while timed)%n",
+          used.jvmSeconds() / millions,
+          used.serverSeconds() / millions,
+          100
+              * (used.jvmSeconds() + used.serverSeconds())
+              / (seconds * Runtime.getRuntime().availableProcessors()),
+          Runtime.getRuntime().availableProcessors());
       System.out.printf(
           "  rows stored %,d (expected %,d); 1m rollup rows %s; 1h rollup rows %s%n",
           stored,
