@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -39,7 +40,7 @@ record CpuTime(double jvmSeconds, double serverSeconds) {
     String stat;
     try {
       stat = Files.readString(Path.of("/proc", pid, "stat"));
-    } catch (java.nio.file.NoSuchFileException gone) {
+    } catch (NoSuchFileException gone) {
       return 0; // exited between listing and reading: its time is counted once reaped
     }
     // the command name may hold spaces; the fields after it start with the state (field 3)

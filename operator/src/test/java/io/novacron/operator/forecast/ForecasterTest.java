@@ -162,9 +162,9 @@ class ForecasterTest {
       assertThat(whileStopped).isEmpty();
       assertThat(forecaster.forecastAll()).isEmpty();
 
-      clock.set(stopped.plus(Duration.ofDays(6))); // still within the week its row is kept
+      Instant started = stopped.plus(Duration.ofDays(6)); // within the week its row is kept
+      clock.set(started);
       forecaster.retainOnly(Set.of());
-      Instant started = stopped.plus(Duration.ofDays(6));
       forecaster.accept(VM, sample(VM, started, 5));
       Map<String, byte[]> afterStart = new HashMap<>();
       forecaster.saveProfiles(afterStart::put);
