@@ -126,8 +126,9 @@ public final class TrainingBenchmark {
 
   /**
    * The largest heap left after any garbage collection while open: what the run kept alive, give or
-   * take what the collections had not reached yet (the heap's peak itself is mostly the garbage of
-   * per-origin feature rows, collected whenever the collector likes).
+   * take what the collections had not reached yet (the heap's peak itself also holds garbage, such
+   * as the rows PgJDBC fetched and the copies handed to the model, collected whenever the collector
+   * likes).
    */
   private static final class HeapAfterCollections implements AutoCloseable {
     private final AtomicLong peak = new AtomicLong();
