@@ -314,10 +314,12 @@ public final class Forecaster implements SampleSink, AutoCloseable {
   /** Rows may be null (no value seen yet): their prediction is null. */
   private List<Prediction> predict(Resource resource, List<float[]> rows) {
     Serving s = serving.get(resource);
-    List<float[]> present = rows.stream().filter(r -> r != null).toList();
     float[] changes =
-        s != null && s.model() != null ? s.model().predict(present.toArray(float[][]::new)) : null;
+        s != null && s.model() != null
+            ? s.model().predict(rows.stream().filter(r -> r != null).toArray(float[][]::new))
+            : null;
     int baseline = s == null ? 0 : OnlineBaselines.NAMES.indexOf(s.trained().baseline());
+    String version = s == null ? null : String.valueOf(s.trained().version());
     List<Prediction> out = new ArrayList<>(rows.size());
     int k = 0;
     for (float[] row : rows) {
@@ -342,7 +344,7 @@ public final class Forecaster implements SampleSink, AutoCloseable {
           new Prediction(
               Resource.clip(percent),
               s.predictor(),
-              String.valueOf(s.trained().version()),
+              version,
               s.score().meanAbsoluteError(),
               interval == null ? null : interval[0],
               interval == null ? null : interval[1]));

@@ -88,14 +88,17 @@ public final class MlpForecaster implements AutoCloseable {
     }
 
     /**
-     * A feature that never varied in training (such as the time of day when trained on less than a
-     * day) carries nothing the model learned: it enters as 0 whatever its value now.
+     * The standardised rows, flattened row by row into one array (the layout PyTorch takes, so DJL
+     * copies it once instead of gathering a row array per VM). A feature that never varied in
+     * training (such as the time of day when trained on less than a day) carries nothing the model
+     * learned: it enters as 0 whatever its value now.
      */
-    float[][] inputs(float[][] features) {
-      float[][] out = new float[features.length][mean.length];
+    float[] inputs(float[][] features) {
+      int width = mean.length;
+      float[] out = new float[features.length * width];
       for (int i = 0; i < features.length; i++) {
-        for (int j = 0; j < mean.length; j++) {
-          out[i][j] = spread[j] <= CONSTANT ? 0 : (features[i][j] - mean[j]) / spread[j];
+        for (int j = 0; j < width; j++) {
+          out[i * width + j] = spread[j] <= CONSTANT ? 0 : (features[i][j] - mean[j]) / spread[j];
         }
       }
       return out;
@@ -149,10 +152,11 @@ public final class MlpForecaster implements AutoCloseable {
 
   public static MlpForecaster train(TrainingSet rows, Plan plan) {
     Scaling scaling = Scaling.of(rows);
+    float[] inputs = scaling.inputs(rows.features());
     List<Model> members = new ArrayList<>();
     try {
       for (int m = 0; m < plan.members(); m++) {
-        members.add(trainMember(rows, scaling, plan, plan.seed() + m));
+        members.add(trainMember(inputs, rows.changes(), scaling, plan, plan.seed() + m));
       }
       return new MlpForecaster(members, scaling);
     } catch (RuntimeException e) {
@@ -161,7 +165,9 @@ public final class MlpForecaster implements AutoCloseable {
     }
   }
 
-  private static Model trainMember(TrainingSet rows, Scaling scaling, Plan plan, long seed) {
+  /** {@code inputs}: the standardised rows, flattened ({@link Scaling#inputs}). */
+  private static Model trainMember(
+      float[] inputs, float[] changes, Scaling scaling, Plan plan, long seed) {
     Model model = newModel();
     try {
       ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
@@ -174,9 +180,8 @@ public final class MlpForecaster implements AutoCloseable {
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(plan.batchSize(), FeatureState.FEATURES));
         NDManager manager = trainer.getManager();
-        NDArray x = manager.create(scaling.inputs(rows.features()));
-        NDArray y =
-            manager.create(rows.changes()).div(scaling.changeSpread()).reshape(rows.size(), 1);
+        NDArray x = manager.create(inputs, inputShape(changes.length));
+        NDArray y = manager.create(changes).div(scaling.changeSpread()).reshape(changes.length, 1);
         ArrayDataset data =
             new ArrayDataset.Builder()
                 .setData(x)
@@ -241,11 +246,12 @@ public final class MlpForecaster implements AutoCloseable {
     if (features.length == 0) {
       return changes;
     }
-    float[][] inputs = scaling.inputs(features);
+    float[] inputs = scaling.inputs(features);
+    Shape shape = inputShape(features.length);
     float share = scaling.changeSpread() / members.size();
     for (int m = 0; m < members.size(); m++) {
       try (NDManager batch = members.get(m).getNDManager().newSubManager()) {
-        NDList out = predictors.get(m).predict(new NDList(batch.create(inputs)));
+        NDList out = predictors.get(m).predict(new NDList(batch.create(inputs, shape)));
         float[] member = out.singletonOrThrow().toFloatArray();
         for (int i = 0; i < changes.length; i++) {
           changes[i] += member[i] * share;
