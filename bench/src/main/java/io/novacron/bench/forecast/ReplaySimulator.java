@@ -30,9 +30,10 @@ import java.util.stream.Stream;
  * EWMA's, as the operator serves them). Both moving policies use the same planner and move limit,
  * at every threshold 1-5, and their moves take effect within the step. Every CPU series is taken at
  * a 5-minute step; each VM replays one series from the evaluation part (after the 70 % cut), scaled
- * and phase-shifted, with noise, starting where a usage-aware scheduler put it. The model learns,
- * as the operator's does, from VMs' history: VMs made the same way from the training parts only.
- * Args: [vms=10000] [hosts=1000] [steps=288].
+ * and phase-shifted, with noise, starting where a usage-aware scheduler put it; the day before its
+ * replay is fed to its features first, so its daily profile is filled. The model learns, as the
+ * operator's does, from VMs' history: VMs made the same way from the training parts only. Args:
+ * [vms=10000] [hosts=1000] [steps=288].
  */
 public final class ReplaySimulator {
   private static final int STEP_SECONDS = 300;
@@ -40,8 +41,11 @@ public final class ReplaySimulator {
   private static final int VCPUS = 2;
   private static final int HOST_CPUS = 14;
   private static final int MOVES_PER_STEP = 5;
-  private static final int WARMUP = 12; // an hour of 5-minute steps: the slow averages settle
+  // the history VMs' first hour of 5-minute steps, where their slow averages settle: not learnt
+  // from
+  private static final int WARMUP = 12;
   private static final int HISTORY_VMS_PER_SERIES = 20;
+  private static final int DAY_STEPS = 86_400 / STEP_SECONDS;
 
   public static void main(String[] args) throws IOException {
     int vms = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -66,12 +70,16 @@ public final class ReplaySimulator {
 
     Random random = new Random(11);
     double[][] usage = new double[vms][];
+    // each VM's day before the replay and the replay: the day fills the VM's daily profile, as an
+    // operator that has watched the VM for a day has it (the model learnt with profiles filled)
+    double[][] lived = new double[vms][];
     for (int v = 0; v < vms; v++) {
       double[] s = series.get(v % series.size());
       int split = (int) (s.length * TRAIN_SHARE);
       int room = s.length - split - steps - 1;
       int offset = split + (room > 0 ? random.nextInt(room) : 0);
-      usage[v] = vmUsage(s, offset, steps + 1, random);
+      lived[v] = vmUsage(s, offset - DAY_STEPS, DAY_STEPS + steps + 1, random);
+      usage[v] = Arrays.copyOfRange(lived[v], DAY_STEPS, lived[v].length);
     }
     // the history the model learns from, as the operator's comes from its VMs: VMs made the same
     // way from the training parts only
@@ -100,11 +108,11 @@ public final class ReplaySimulator {
           "Forecasts: %.2f of the model's, the rest an EWMA's (time constant %.0f min), the share"
               + " chosen on the newest 20 %% of the training part%n",
           weight, -STEP_SECONDS / Math.log(1 - alpha) / 60);
-      double[][] forecasts = forecastAll(model, usage, vms, steps, alpha, weight);
+      double[][] forecasts = forecastAll(model, lived, vms, steps, alpha, weight);
       ForecastError forecastError = new ForecastError();
       ForecastError lastValueError = new ForecastError();
       for (int v = 0; v < vms; v++) {
-        for (int t = WARMUP; t < steps; t++) {
+        for (int t = 0; t < steps; t++) {
           forecastError.add(forecasts[v][t], usage[v][t + 1]);
           lastValueError.add(usage[v][t], usage[v][t + 1]);
         }
@@ -335,25 +343,29 @@ public final class ReplaySimulator {
         });
   }
 
-  /** Each VM's forecast of step t+1 made at step t (features from its own replayed usage). */
+  /**
+   * Each VM's forecast of step t+1 made at step t of the replay, from features of its own usage:
+   * the day before the replay, then the replay up to t.
+   */
   private static double[][] forecastAll(
-      MlpForecaster model, double[][] usage, int vms, int steps, double alpha, double weight) {
+      MlpForecaster model, double[][] lived, int vms, int steps, double alpha, double weight) {
     double[][] out = new double[vms][steps];
     float[][][] features = new float[vms][][];
     double[][] ewma = new double[vms][];
     for (int v = 0; v < vms; v++) {
-      features[v] = EvaluateTraces.featuresOf(usage[v], STEP_SECONDS, STEP_SECONDS);
-      ewma[v] = Baselines.ewma(usage[v], alpha);
+      features[v] = EvaluateTraces.featuresOf(lived[v], STEP_SECONDS, STEP_SECONDS);
+      ewma[v] = Baselines.ewma(lived[v], alpha);
     }
     for (int t = 0; t < steps; t++) {
+      int at = DAY_STEPS + t;
       float[][] batch = new float[vms][];
       for (int v = 0; v < vms; v++) {
-        batch[v] = features[v][t];
+        batch[v] = features[v][at];
       }
       float[] change = model.predict(batch);
       for (int v = 0; v < vms; v++) {
-        double mlp = usage[v][t] + 100 * change[v];
-        double blended = TrainedModel.blend(weight, mlp, ewma[v][t]);
+        double mlp = lived[v][at] + 100 * change[v];
+        double blended = TrainedModel.blend(weight, mlp, ewma[v][at]);
         out[v][t] = Math.max(0, Math.min(100, blended));
       }
     }
