@@ -9,6 +9,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class MlpForecasterTest {
   }
 
   @Test
-  void learnsWhatTheLastValueCannotKnowAndPredictsInOneBatch() {
+  void learnsWhatTheLastValueCannotKnowAndPredictsInOneCall() {
     double[] train = meanReverting(1, 20_000);
     double[] test = meanReverting(2, 5_000);
     float[][] testFeatures = featuresOf(test);
@@ -88,6 +89,26 @@ class MlpForecasterTest {
         MlpForecaster loaded = MlpForecaster.load(model.parameters())) {
       assertThat(loaded.predict(features)).containsExactly(model.predict(features));
       assertThat(model.predict(new float[0][])).isEmpty();
+    }
+  }
+
+  @Test
+  void rowsBeyondOneForwardPassGetTheirOwnForecasts() {
+    double[] train = meanReverting(5, 6_000);
+    float[][] features = featuresOf(train);
+    try (MlpForecaster model =
+        MlpForecaster.train(
+            trainingSet(train, features), new MlpForecaster.Plan(1, 256, 1e-3f, 7, 2))) {
+      float[] all = model.predict(features);
+      int slice = 1_000; // well within one pass
+      for (int from = 0; from < features.length; from += slice) {
+        float[] part =
+            model.predict(
+                Arrays.copyOfRange(features, from, Math.min(features.length, from + slice)));
+        for (int i = 0; i < part.length; i++) {
+          assertThat(all[from + i]).as("row %d", from + i).isCloseTo(part[i], within(1e-6f));
+        }
+      }
     }
   }
 
