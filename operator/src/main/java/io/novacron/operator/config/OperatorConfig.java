@@ -182,8 +182,8 @@ public final class OperatorConfig {
       new Option<>(
           "NOVACRON_FORECAST_INTERVAL",
           "60s",
-          "How often every VM is forecast (one batch); status.forecast is written when the forecast"
-              + " moves by 5 points or the predictor changes, else at most every 5 minutes.",
+          "How often every VM is forecast (all together, batched); status.forecast is written when the"
+              + " forecast moves by 5 points or the predictor changes, else at most every 5 minutes.",
           Durations::parse);
   public static final Option<Duration> FORECAST_RETRAIN_INTERVAL =
       new Option<>(
