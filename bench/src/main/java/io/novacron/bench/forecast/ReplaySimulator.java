@@ -41,8 +41,7 @@ public final class ReplaySimulator {
   private static final int VCPUS = 2;
   private static final int HOST_CPUS = 14;
   private static final int MOVES_PER_STEP = 5;
-  // the history VMs' first hour of 5-minute steps, where their slow averages settle: not learnt
-  // from
+  // the history VMs' first hour (5-minute steps) is not learnt from: their slow averages settle
   private static final int WARMUP = 12;
   private static final int HISTORY_VMS_PER_SERIES = 20;
   private static final int DAY_STEPS = 86_400 / STEP_SECONDS;
