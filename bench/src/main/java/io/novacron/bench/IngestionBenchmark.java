@@ -112,7 +112,7 @@ public final class IngestionBenchmark {
     try (Connection c = db.connection();
         PreparedStatement ps =
             c.prepareStatement(
-                "INSERT INTO vm_samples VALUES (?, ?, ?, ?::real[], ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO vm_samples VALUES (?, ?, ?, ?::real[], ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       c.setAutoCommit(true);
       long started = System.nanoTime();
       for (VmSample s : rows) {
@@ -128,6 +128,7 @@ public final class IngestionBenchmark {
         ps.setDouble(10, s.diskWriteOpsPerSecond());
         ps.setDouble(11, s.networkRxBytesPerSecond());
         ps.setDouble(12, s.networkTxBytesPerSecond());
+        ps.setLong(13, s.memoryRssBytes());
         ps.executeUpdate();
       }
       return (System.nanoTime() - started) / 1e9;

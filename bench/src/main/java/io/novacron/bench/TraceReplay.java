@@ -18,6 +18,10 @@ final class TraceReplay {
   private record Series(double[] cpu, double[] memory) {}
 
   private static final long GIB = 1L << 30;
+
+  /** What a QEMU process holds beyond the guest's memory in use (its own code, device state). */
+  private static final long QEMU_OVERHEAD_BYTES = 40L << 20;
+
   private final List<Series> series;
 
   private TraceReplay(List<Series> series) {
@@ -59,6 +63,8 @@ final class TraceReplay {
         List.of(cpu),
         used,
         memoryTotal,
+        memoryTotal,
+        used + QEMU_OVERHEAD_BYTES,
         cpu * 1e4,
         cpu * 5e3,
         cpu,

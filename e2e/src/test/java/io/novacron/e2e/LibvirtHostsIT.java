@@ -36,6 +36,8 @@ import org.libvirt.DomainInfo.DomainState;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LibvirtHostsIT {
+  private static final long MIB = 1L << 20;
+
   @BeforeAll
   static void start() {
     LocalCluster.start("e2e/target/it-work", 3, Map.of());
@@ -385,6 +387,13 @@ class LibvirtHostsIT {
     assertThat(cpu(busy)).isGreaterThan(cpu(idle) + 30);
     assertThat(idle.getStatus().usage.memoryUsedBytes).isBetween(1L, 128L * 1024 * 1024);
     assertThat(busy.getStatus().usage.vcpuPercent).hasSize(1);
+    // the host's side of memory: the balloon as the burner was given it, 128 MiB, and the idler's
+    // between its 128 MiB and its 256 MiB maximum while its driver inflates the balloon; the QEMU
+    // processes' resident memory holds at least the guest kernel's pages
+    assertThat(busy.getStatus().usage.memoryBalloonBytes).isEqualTo(MIB * 128);
+    assertThat(idle.getStatus().usage.memoryBalloonBytes).isBetween(MIB * 128, MIB * 256);
+    assertThat(busy.getStatus().usage.memoryRssBytes).isBetween(MIB * 16, MIB * 2048);
+    assertThat(idle.getStatus().usage.memoryRssBytes).isBetween(MIB * 16, MIB * 2048);
     // every sample, not only those written into the status, reaches the metric history and the
     // HTTP API serves it, for the VMs and for the host they run on
     await().atMost(Duration.ofSeconds(60)).until(() -> operator.samplesWritten() > 0);
@@ -406,6 +415,9 @@ class LibvirtHostsIT {
                     Api.get(api + "/namespaces/" + NS + "/virtualmachines/idler/history?step=10s"),
                 h -> h != null && Api.lastCpu(h) < 30);
     assertThat(Api.lastCpu(burnerHistory)).isGreaterThan(Api.lastCpu(idlerHistory) + 10);
+    JsonNode idlerPoints = idlerHistory.get("points");
+    assertThat(idlerPoints.get(idlerPoints.size() - 1).get("memoryRssBytesMax").asLong())
+        .isBetween(MIB * 16, MIB * 2048);
     JsonNode hostHistory =
         await()
             .atMost(Duration.ofSeconds(60))

@@ -225,6 +225,8 @@ public final class CycleBenchmark {
               List.of(cpu),
               1L << 30,
               2L << 30,
+              2L << 30,
+              (1L << 30) + (64L << 20),
               bytes,
               bytes / 2,
               10,

@@ -87,6 +87,16 @@ public class VirtualMachineStatus {
     @JsonPropertyDescription("Memory the guest can use, as its balloon driver reports.")
     public Long memoryAvailableBytes;
 
+    @JsonPropertyDescription(
+        "Memory the host gives the guest now (the balloon's current size; below spec.memory while"
+            + " a live resize is under way or the guest has not given memory back).")
+    public Long memoryBalloonBytes;
+
+    @JsonPropertyDescription(
+        "Resident memory of the VM's QEMU process on its host, whether or not the guest has a"
+            + " balloon driver.")
+    public Long memoryRssBytes;
+
     public Double diskReadBytesPerSecond;
     public Double diskWriteBytesPerSecond;
     public Double diskReadOpsPerSecond;

@@ -87,7 +87,7 @@ public final class OperatorConfig {
           "NOVACRON_USAGE_REFRESH",
           "60s",
           "Longest a VM's status.usage goes unrefreshed; it is also written at once when CPU moves"
-              + " by 10 points or memory by 10 %.",
+              + " by 10 points, memory used or resident by 10 %, or the balloon is resized.",
           Durations::parse);
   public static final Option<String> DATABASE_URL =
       new Option<>(

@@ -80,7 +80,8 @@ public final class MetricHistory {
                 + ") AS t, count(*)::int, avg(cpu_percent), max(cpu_percent),"
                 + " avg(memory_used_bytes), max(memory_used_bytes),"
                 + " avg(disk_read_bytes_per_second), avg(disk_write_bytes_per_second),"
-                + " avg(network_rx_bytes_per_second), avg(network_tx_bytes_per_second)"
+                + " avg(network_rx_bytes_per_second), avg(network_tx_bytes_per_second),"
+                + " avg(memory_rss_bytes), max(memory_rss_bytes)"
                 + " FROM vm_samples WHERE vm_uid = ? AND ts >= ? AND ts < ? GROUP BY 1 ORDER BY 1"
             : "SELECT date_bin(CAST(? AS interval), bucket, "
                 + EPOCH
@@ -89,7 +90,9 @@ public final class MetricHistory {
                 + " sum(mem_sum) / nullif(sum(samples) FILTER (WHERE mem_sum IS NOT NULL), 0),"
                 + " max(mem_max), sum(disk_read_sum) / sum(samples),"
                 + " sum(disk_write_sum) / sum(samples), sum(net_rx_sum) / sum(samples),"
-                + " sum(net_tx_sum) / sum(samples) FROM "
+                + " sum(net_tx_sum) / sum(samples),"
+                + " sum(mem_rss_sum) / nullif(sum(samples) FILTER (WHERE mem_rss_sum IS NOT NULL), 0),"
+                + " max(mem_rss_max) FROM "
                 + rollupTable(resolution)
                 + " WHERE vm_uid = ? AND bucket >= ? AND bucket < ? GROUP BY 1 ORDER BY 1";
     try (Connection c = connections.connect();
@@ -113,7 +116,9 @@ public final class MetricHistory {
                   rs.getDouble(7),
                   rs.getDouble(8),
                   rs.getDouble(9),
-                  rs.getDouble(10)));
+                  rs.getDouble(10),
+                  nullableDouble(rs, 11),
+                  nullableLong(rs, 12)));
         }
       }
       return points;

@@ -3,8 +3,9 @@ package io.novacron.operator.history;
 import java.time.Instant;
 
 /**
- * One step of a VM's history: averages (and CPU and memory maxima) over the step. Memory is null
- * where the guest reported none.
+ * One step of a VM's history: averages (and CPU and memory maxima) over the step. Memory used is
+ * null where the guest reported none, RSS (the QEMU process's resident memory on its host) where
+ * libvirt reported none.
  */
 public record VmPoint(
     Instant t,
@@ -16,4 +17,6 @@ public record VmPoint(
     double diskReadBytesPerSecond,
     double diskWriteBytesPerSecond,
     double networkRxBytesPerSecond,
-    double networkTxBytesPerSecond) {}
+    double networkTxBytesPerSecond,
+    Double memoryRssBytesAvg,
+    Long memoryRssBytesMax) {}

@@ -23,6 +23,7 @@ final class DomainSampler {
   private static final int UNUSED = 4;
   private static final int AVAILABLE = 5;
   private static final int ACTUAL_BALLOON = 6;
+  private static final int RSS = 7;
   private static final int MAX_MEMORY_STATS = 16;
 
   private DomainSampler() {}
@@ -37,11 +38,13 @@ final class DomainSampler {
     long balloon = info.memory;
     long unused = -1;
     long available = -1;
+    long rss = -1;
     for (MemoryStatistic m : d.memoryStats(MAX_MEMORY_STATS)) {
       switch (m.getTag()) {
         case ACTUAL_BALLOON -> balloon = m.getValue();
         case UNUSED -> unused = m.getValue();
         case AVAILABLE -> available = m.getValue();
+        case RSS -> rss = m.getValue();
         default -> {
           // other statistics are not used
         }
@@ -75,6 +78,7 @@ final class DomainSampler {
         balloon,
         unused,
         available,
+        rss,
         rdBytes,
         wrBytes,
         rdOps,

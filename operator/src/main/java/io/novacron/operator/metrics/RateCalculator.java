@@ -46,6 +46,8 @@ public final class RateCalculator {
             perVcpu,
             used,
             available,
+            current.balloonKiB() * 1024,
+            current.rssKiB() >= 0 ? current.rssKiB() * 1024 : null,
             rate(previous.diskReadBytes(), current.diskReadBytes(), seconds),
             rate(previous.diskWriteBytes(), current.diskWriteBytes(), seconds),
             rate(previous.diskReadOps(), current.diskReadOps(), seconds),

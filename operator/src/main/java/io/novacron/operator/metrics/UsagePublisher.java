@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a VM's latest usage into its status at a bounded rate: when it changed significantly (CPU
- * by 10 points, memory by 10 %) or when the last write is older than the refresh interval; never
- * once per sample.
+ * by 10 points, memory used or resident by 10 %, the balloon resized) or when the last write is
+ * older than the refresh interval; never once per sample.
  */
 public final class UsagePublisher implements SampleSink {
   static final double CPU_POINTS = 10.0;
@@ -62,13 +62,16 @@ public final class UsagePublisher implements SampleSink {
     if (Math.abs(now.cpuPercent() - last.cpuPercent()) >= CPU_POINTS) {
       return true;
     }
-    if (last.memoryUsedBytes() == null || now.memoryUsedBytes() == null) {
-      return !Objects.equals(last.memoryUsedBytes(), now.memoryUsedBytes());
+    return last.memoryBalloonBytes() != now.memoryBalloonBytes()
+        || memoryMoved(last.memoryUsedBytes(), now.memoryUsedBytes())
+        || memoryMoved(last.memoryRssBytes(), now.memoryRssBytes());
+  }
+
+  private static boolean memoryMoved(Long before, Long now) {
+    if (before == null || now == null) {
+      return !Objects.equals(before, now);
     }
-    long before = last.memoryUsedBytes();
-    return before == 0
-        ? now.memoryUsedBytes() != 0
-        : Math.abs(now.memoryUsedBytes() - before) >= MEMORY_FRACTION * before;
+    return before == 0 ? now != 0 : Math.abs(now - before) >= MEMORY_FRACTION * before;
   }
 
   static VirtualMachineStatus.Usage usage(VmSample s) {
@@ -77,6 +80,8 @@ public final class UsagePublisher implements SampleSink {
     u.vcpuPercent = s.vcpuPercent().stream().map(UsagePublisher::round).toList();
     u.memoryUsedBytes = s.memoryUsedBytes();
     u.memoryAvailableBytes = s.memoryAvailableBytes();
+    u.memoryBalloonBytes = s.memoryBalloonBytes();
+    u.memoryRssBytes = s.memoryRssBytes();
     u.diskReadBytesPerSecond = round(s.diskReadBytesPerSecond());
     u.diskWriteBytesPerSecond = round(s.diskWriteBytesPerSecond());
     u.diskReadOpsPerSecond = round(s.diskReadOpsPerSecond());

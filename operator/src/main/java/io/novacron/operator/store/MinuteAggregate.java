@@ -22,7 +22,10 @@ final class MinuteAggregate {
   final double[] max = new double[METRICS];
   final double[] last = new double[METRICS];
 
-  /** Samples with a value per metric: memory is absent when the guest does not report it. */
+  /**
+   * Samples with a value per metric: memory used is absent when the guest does not report it, RSS
+   * when libvirt does not.
+   */
   final int[] present = new int[METRICS];
 
   MinuteAggregate(UUID vm, Instant minute) {
@@ -43,6 +46,7 @@ final class MinuteAggregate {
     add(3, (float) s.diskWriteBytesPerSecond(), newest);
     add(4, (float) s.networkRxBytesPerSecond(), newest);
     add(5, (float) s.networkTxBytesPerSecond(), newest);
+    add(6, s.memoryRssBytes() == null ? Double.NaN : s.memoryRssBytes(), newest);
   }
 
   /** NaN stands for an absent value: not summed, and "last" when the newest sample lacks it. */

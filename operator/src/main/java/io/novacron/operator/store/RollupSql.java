@@ -23,7 +23,8 @@ final class RollupSql {
           new Metric("disk_read", "disk_read_bytes_per_second", false),
           new Metric("disk_write", "disk_write_bytes_per_second", false),
           new Metric("net_rx", "network_rx_bytes_per_second", false),
-          new Metric("net_tx", "network_tx_bytes_per_second", false));
+          new Metric("net_tx", "network_tx_bytes_per_second", false),
+          new Metric("mem_rss", "memory_rss_bytes", true));
 
   /** Minutes [?, ?) from raw rows, replacing existing rows; parameters from, to. */
   static final String CLOSE_MINUTES = minutesFromRaw("");

@@ -25,7 +25,8 @@ final class SampleCopy {
           "disk_read_ops_per_second",
           "disk_write_ops_per_second",
           "network_rx_bytes_per_second",
-          "network_tx_bytes_per_second");
+          "network_tx_bytes_per_second",
+          "memory_rss_bytes");
 
   private static final List<String> HOST_COLUMNS =
       List.of("pool", "host", "ts", "cpu_percent", "memory_free_bytes", "memory_total_bytes");
@@ -62,7 +63,8 @@ final class SampleCopy {
         .float4(s.diskReadOpsPerSecond())
         .float4(s.diskWriteOpsPerSecond())
         .float4(s.networkRxBytesPerSecond())
-        .float4(s.networkTxBytesPerSecond());
+        .float4(s.networkTxBytesPerSecond())
+        .int8(s.memoryRssBytes());
   }
 
   private static void encode(BinaryCopy fields, HostSample s) throws SQLException {

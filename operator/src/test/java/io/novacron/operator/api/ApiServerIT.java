@@ -134,6 +134,9 @@ class ApiServerIT {
     assertThat(first.get("samples").asInt()).isEqualTo(3);
     assertThat(first.get("cpuPercentAvg").asDouble()).isCloseTo(1.0, within(1e-6)); // 0,1,2
     assertThat(first.get("t").asText()).isEqualTo(BASE.toString());
+    // resident memory is 3 x memory used, (i % 7 + 1) MiB: 3, 6 and 9 MiB
+    assertThat(first.get("memoryRssBytesAvg").asDouble()).isEqualTo(6.0 * (1 << 20));
+    assertThat(first.get("memoryRssBytesMax").asLong()).isEqualTo(9L << 20);
 
     JsonNode minute = getJson(vmHistory("team-a", "web", BASE, BASE.plusSeconds(600), "60s"));
     assertThat(minute.get("resolution").asText()).isEqualTo("1m");
@@ -145,6 +148,9 @@ class ApiServerIT {
       assertThat(p.get("cpuPercentAvg").asDouble()).isCloseTo((6 * k) % 60 + 2.5, within(1e-6));
       assertThat(p.get("cpuPercentMax").asDouble()).isCloseTo((6 * k) % 60 + 5, within(1e-6));
     }
+    // minute 0: memory used 1..6 MiB
+    assertThat(minute.get("points").get(0).get("memoryRssBytesAvg").asDouble())
+        .isEqualTo(3 * 3.5 * (1 << 20));
 
     JsonNode hour = getJson(vmHistory("team-a", "web", BASE, BASE.plus(Duration.ofHours(2)), "1h"));
     assertThat(hour.get("resolution").asText()).isEqualTo("1h");
@@ -153,6 +159,7 @@ class ApiServerIT {
     assertThat(hour.get("points").get(0).get("cpuPercentAvg").asDouble())
         .isCloseTo(29.5, within(1e-6));
     assertThat(hour.get("points").get(0).get("memoryUsedBytesMax").asLong()).isEqualTo(7L << 20);
+    assertThat(hour.get("points").get(0).get("memoryRssBytesMax").asLong()).isEqualTo(21L << 20);
   }
 
   @Test
@@ -375,6 +382,20 @@ class ApiServerIT {
   }
 
   private static VmSample sample(RunningVm vm, Instant t, double cpu, long memory) {
-    return new VmSample(vm.uid(), t, cpu, List.of(cpu), memory, 2 * memory, 1, 2, 3, 4, 5, 6);
+    return new VmSample(
+        vm.uid(),
+        t,
+        cpu,
+        List.of(cpu),
+        memory,
+        2 * memory,
+        4 * memory,
+        3 * memory,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6);
   }
 }

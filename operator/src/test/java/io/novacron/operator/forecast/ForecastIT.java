@@ -113,7 +113,20 @@ class ForecastIT {
       double received = 1e6 * Math.pow(4, Math.sin(phase)) * (1 + 0.05 * random.nextGaussian());
       out.add(
           new VmSample(
-              vm.uid(), at, cpu, List.of(cpu), used, 4_000_000_000L, 0, 0, 0, 0, received, 0));
+              vm.uid(),
+              at,
+              cpu,
+              List.of(cpu),
+              used,
+              4_000_000_000L,
+              4_000_000_000L,
+              null,
+              0,
+              0,
+              0,
+              0,
+              received,
+              0));
     }
     return out;
   }
@@ -269,7 +282,21 @@ class ForecastIT {
         double cpu = (at.getEpochSecond() / 1800 % 2 == 0 ? 80 : 20) + random.nextGaussian() * 2;
         writer.accept(
             vm,
-            new VmSample(vm.uid(), at, cpu, List.of(cpu), 1L << 30, 4L << 30, 0, 0, 0, 0, 0, 0));
+            new VmSample(
+                vm.uid(),
+                at,
+                cpu,
+                List.of(cpu),
+                1L << 30,
+                4L << 30,
+                4L << 30,
+                null,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0));
         total++;
       }
     }

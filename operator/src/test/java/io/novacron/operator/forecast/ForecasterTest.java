@@ -38,7 +38,20 @@ class ForecasterTest {
 
   private static VmSample sample(RunningVm vm, Instant at, double cpu) {
     return new VmSample(
-        vm.uid(), at, cpu, List.of(cpu), 1_000_000_000L, 2_000_000_000L, 0, 0, 0, 0, 0, 0);
+        vm.uid(),
+        at,
+        cpu,
+        List.of(cpu),
+        1_000_000_000L,
+        2_000_000_000L,
+        2_000_000_000L,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0);
   }
 
   @Test
@@ -71,7 +84,20 @@ class ForecasterTest {
       forecaster.accept(
           VM,
           new VmSample(
-              VM.uid(), T0, 20, List.of(20.0), null, null, 3_000, 1_000, 1, 1, 25_000, 5_000));
+              VM.uid(),
+              T0,
+              20,
+              List.of(20.0),
+              null,
+              null,
+              1L << 30,
+              null,
+              3_000,
+              1_000,
+              1,
+              1,
+              25_000,
+              5_000));
       Forecaster.VmForecast f = forecaster.forecastAll().get(0);
       assertThat(Resource.bytesPerSecond(f.network().percent()))
           .isCloseTo(30_000, within(3.0)); // features are floats

@@ -11,7 +11,20 @@ import org.junit.jupiter.api.Test;
 class ResourceTest {
   private static VmSample sample(Long used, Long available) {
     return new VmSample(
-        "uid", Instant.EPOCH, 37.5, List.of(37.5), used, available, 3e6, 1e6, 10, 5, 999, 0);
+        "uid",
+        Instant.EPOCH,
+        37.5,
+        List.of(37.5),
+        used,
+        available,
+        1L << 30,
+        null,
+        3e6,
+        1e6,
+        10,
+        5,
+        999,
+        0);
   }
 
   @Test

@@ -24,6 +24,7 @@ class RateCalculatorTest {
         262144,
         65536,
         250000,
+        180000,
         disk,
         disk / 2,
         disk / 4096,
@@ -47,6 +48,8 @@ class RateCalculatorTest {
     assertThat(s.networkRxBytesPerSecond()).isCloseTo(100.0, within(1e-9));
     assertThat(s.memoryUsedBytes()).isEqualTo((250000L - 65536L) * 1024);
     assertThat(s.memoryAvailableBytes()).isEqualTo(250000L * 1024);
+    assertThat(s.memoryBalloonBytes()).isEqualTo(262144L * 1024);
+    assertThat(s.memoryRssBytes()).isEqualTo(180000L * 1024);
   }
 
   @Test
@@ -84,6 +87,7 @@ class RateCalculatorTest {
             131072,
             194560,
             223232,
+            150000,
             0,
             0,
             0,
@@ -107,6 +111,7 @@ class RateCalculatorTest {
             131072,
             -1,
             -1,
+            -1,
             0,
             0,
             0,
@@ -118,6 +123,8 @@ class RateCalculatorTest {
     assertThat(s.vcpuPercent()).containsExactly(100.0);
     assertThat(s.memoryUsedBytes()).isNull();
     assertThat(s.memoryAvailableBytes()).isNull();
+    assertThat(s.memoryBalloonBytes()).isEqualTo(131072L * 1024);
+    assertThat(s.memoryRssBytes()).as("libvirt reported no RSS").isNull();
   }
 
   private static final PoolHost HOST = new PoolHost("pool", "h1", "qemu:///system");

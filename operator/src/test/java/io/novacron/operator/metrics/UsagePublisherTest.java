@@ -12,8 +12,26 @@ class UsagePublisherTest {
   private static final Duration REFRESH = Duration.ofSeconds(60);
 
   private static VmSample sample(long secondsLater, double cpu, Long memory) {
+    return sample(secondsLater, cpu, memory, 1L << 30, 300_000_000L);
+  }
+
+  private static VmSample sample(
+      long secondsLater, double cpu, Long memory, long balloon, Long resident) {
     return new VmSample(
-        "vm", T0.plusSeconds(secondsLater), cpu, List.of(cpu), memory, null, 0, 0, 0, 0, 0, 0);
+        "vm",
+        T0.plusSeconds(secondsLater),
+        cpu,
+        List.of(cpu),
+        memory,
+        null,
+        balloon,
+        resident,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0);
   }
 
   @Test
@@ -38,11 +56,36 @@ class UsagePublisherTest {
   }
 
   @Test
+  void residentMemoryAndBalloonChangesCountEvenWithoutTheGuestsFigures() {
+    VmSample last = sample(0, 20.0, null, 1L << 30, 300_000_000L);
+    assertThat(
+            UsagePublisher.worthWriting(
+                last, sample(10, 20.0, null, 1L << 30, 315_000_000L), REFRESH))
+        .as("resident memory moved 5 %")
+        .isFalse();
+    assertThat(
+            UsagePublisher.worthWriting(
+                last, sample(10, 20.0, null, 1L << 30, 333_000_000L), REFRESH))
+        .as("resident memory moved 11 %")
+        .isTrue();
+    assertThat(UsagePublisher.worthWriting(last, sample(10, 20.0, null, 1L << 30, null), REFRESH))
+        .as("resident memory stopped being reported")
+        .isTrue();
+    assertThat(
+            UsagePublisher.worthWriting(
+                last, sample(10, 20.0, null, 3L << 28, 300_000_000L), REFRESH))
+        .as("balloon resized")
+        .isTrue();
+  }
+
+  @Test
   void statusUsageIsRounded() {
     var u = UsagePublisher.usage(sample(0, 12.3456, 42L));
     assertThat(u.cpuPercent).isEqualTo(12.3);
     assertThat(u.vcpuPercent).containsExactly(12.3);
     assertThat(u.memoryUsedBytes).isEqualTo(42L);
+    assertThat(u.memoryBalloonBytes).isEqualTo(1L << 30);
+    assertThat(u.memoryRssBytes).isEqualTo(300_000_000L);
     assertThat(u.sampledAt).isEqualTo("2026-01-01T00:00:00Z");
   }
 }

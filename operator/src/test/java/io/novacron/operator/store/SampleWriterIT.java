@@ -74,6 +74,8 @@ class SampleWriterIT {
             List.of(100.0, 25.0, 0.125),
             6L << 32,
             null,
+            8L << 30,
+            (7L << 30) + 12_345,
             1.5,
             2.5,
             3.5,
@@ -93,9 +95,11 @@ class SampleWriterIT {
                     + " || ' ' || disk_read_bytes_per_second || ' ' || disk_write_bytes_per_second"
                     + " || ' ' || disk_read_ops_per_second || ' ' || disk_write_ops_per_second"
                     + " || ' ' || network_rx_bytes_per_second || ' '"
-                    + " || network_tx_bytes_per_second FROM vm_samples"))
+                    + " || network_tx_bytes_per_second || ' ' || memory_rss_bytes FROM vm_samples"))
         .containsExactly(
-            VM + " 00:00:07.25 62.5 {100,25,0.125} 25769803776 null 1.5 2.5 3.5 4.5 5.5 6.5");
+            VM
+                + " 00:00:07.25 62.5 {100,25,0.125} 25769803776 null 1.5 2.5 3.5 4.5 5.5 6.5"
+                + " 7516205113");
     assertThat(
             text(
                 "SELECT pool || ' ' || host || ' ' || (ts - timestamptz '"
@@ -161,6 +165,8 @@ class SampleWriterIT {
                   List.of(cpu),
                   (long) i * 1000,
                   null,
+                  1L << 30,
+                  i % 7 == 0 ? null : (long) i * 4096,
                   i % 13,
                   i % 17,
                   0,
@@ -276,6 +282,8 @@ class SampleWriterIT {
         s.vcpuPercent(),
         null,
         null,
+        s.memoryBalloonBytes(),
+        null,
         s.diskReadBytesPerSecond(),
         s.diskWriteBytesPerSecond(),
         s.diskReadOpsPerSecond(),
@@ -288,7 +296,20 @@ class SampleWriterIT {
     double cpu = (seed * 31 + vm.hashCode() & 0xffff) % 100 + 0.25;
     Long memory = seed % 5 == 0 ? null : seed * 1000L; // guests without a balloon report none
     return new VmSample(
-        vm, at, cpu, List.of(cpu), memory, null, seed % 13, seed % 17, 0, 0, seed % 19, seed % 23);
+        vm,
+        at,
+        cpu,
+        List.of(cpu),
+        memory,
+        null,
+        1L << 30,
+        seed % 11 == 0 ? null : seed * 4096L,
+        seed % 13,
+        seed % 17,
+        0,
+        0,
+        seed % 19,
+        seed % 23);
   }
 
   /** Rollup rows that differ from the aggregate of the raw rows of their bucket. */
@@ -363,6 +384,8 @@ class SampleWriterIT {
               List.of((double) (i % 100)),
               1L << 20,
               1L << 21,
+              1L << 22,
+              3L << 20,
               1,
               2,
               3,
