@@ -175,7 +175,7 @@ public final class EvaluateTraces {
       y[i] = trainY.get(i);
     }
     return MlpForecaster.train(
-        new MlpForecaster.TrainingSet(trainX.toArray(float[][]::new), y), plan());
+        MlpForecaster.TrainingSet.of(trainX.toArray(float[][]::new), y), plan());
   }
 
   /**

@@ -282,7 +282,7 @@ public final class ReplaySimulator {
       targets[i] = y.get(i);
     }
     return MlpForecaster.train(
-        new MlpForecaster.TrainingSet(x.toArray(float[][]::new), targets),
+        MlpForecaster.TrainingSet.of(x.toArray(float[][]::new), targets),
         MlpForecaster.Plan.standard());
   }
 

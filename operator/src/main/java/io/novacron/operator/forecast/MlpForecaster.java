@@ -73,17 +73,16 @@ public final class MlpForecaster implements AutoCloseable {
 
     static Scaling of(TrainingSet rows) {
       int n = rows.size();
-      float[] mean = new float[FeatureState.FEATURES];
-      float[] spread = new float[FeatureState.FEATURES];
-      for (float[] row : rows.features()) {
-        for (int j = 0; j < mean.length; j++) {
-          mean[j] += row[j] / n;
-        }
+      int width = FeatureState.FEATURES;
+      float[] x = rows.features();
+      float[] mean = new float[width];
+      float[] spread = new float[width];
+      for (int i = 0; i < x.length; i++) {
+        mean[i % width] += x[i] / n;
       }
-      for (float[] row : rows.features()) {
-        for (int j = 0; j < mean.length; j++) {
-          spread[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / n;
-        }
+      for (int i = 0; i < x.length; i++) {
+        float d = x[i] - mean[i % width];
+        spread[i % width] += d * d / n;
       }
       for (int j = 0; j < spread.length; j++) {
         spread[j] = (float) Math.max(CONSTANT, Math.sqrt(spread[j]));
@@ -97,19 +96,34 @@ public final class MlpForecaster implements AutoCloseable {
 
     /**
      * The standardised rows, flattened row by row into one array (the layout PyTorch takes, so DJL
-     * copies it once instead of gathering a row array per VM). A feature that never varied in
-     * training (such as the time of day when trained on less than a day) carries nothing the model
-     * learned: it enters as 0 whatever its value now.
+     * copies it once instead of gathering a row array per VM).
      */
     float[] inputs(float[][] features) {
       int width = mean.length;
       float[] out = new float[features.length * width];
       for (int i = 0; i < features.length; i++) {
         for (int j = 0; j < width; j++) {
-          out[i * width + j] = spread[j] <= CONSTANT ? 0 : (features[i][j] - mean[j]) / spread[j];
+          out[i * width + j] = standardised(features[i][j], j);
         }
       }
       return out;
+    }
+
+    /** As {@link #inputs(float[][])} for rows already flat. */
+    float[] inputs(float[] flat) {
+      float[] out = new float[flat.length];
+      for (int i = 0; i < flat.length; i++) {
+        out[i] = standardised(flat[i], i % mean.length);
+      }
+      return out;
+    }
+
+    /**
+     * A feature that never varied in training (such as the time of day when trained on less than a
+     * day) carries nothing the model learned: it enters as 0 whatever its value now.
+     */
+    private float standardised(float value, int feature) {
+      return spread[feature] <= CONSTANT ? 0 : (value - mean[feature]) / spread[feature];
     }
 
     /**
@@ -141,8 +155,34 @@ public final class MlpForecaster implements AutoCloseable {
     }
   }
 
-  /** Training rows: features (one row each) and the change to learn, as fractions. */
-  public record TrainingSet(float[][] features, float[] changes) {
+  /**
+   * Training rows, flat: row i's inputs are {@code features[i * FEATURES]} onwards (the layout the
+   * model takes; a million rows are one array of 44 MB instead of a million arrays taking 68 MB),
+   * and the change each row learns, as fractions.
+   */
+  public record TrainingSet(float[] features, float[] changes) {
+    public TrainingSet {
+      if (features.length != (long) changes.length * FeatureState.FEATURES) {
+        throw new IllegalArgumentException(
+            features.length
+                + " inputs are not "
+                + FeatureState.FEATURES
+                + " for each of "
+                + changes.length
+                + " rows");
+      }
+    }
+
+    /** From rows that each hold at least the model's inputs (such as whole feature rows). */
+    public static TrainingSet of(float[][] rows, float[] changes) {
+      int width = FeatureState.FEATURES;
+      float[] flat = new float[rows.length * width];
+      for (int i = 0; i < rows.length; i++) {
+        System.arraycopy(rows[i], 0, flat, i * width, width);
+      }
+      return new TrainingSet(flat, changes);
+    }
+
     public int size() {
       return changes.length;
     }

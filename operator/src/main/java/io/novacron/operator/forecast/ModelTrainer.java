@@ -124,7 +124,8 @@ public final class ModelTrainer {
     List<TrainedModel> models = new ArrayList<>();
     for (Resource r : Resource.values()) {
       try {
-        train(rows.get(r), r, now).ifPresent(models::add);
+        // removed first, so each resource's rows are garbage once its model is trained
+        train(rows.remove(r), r, now).ifPresent(models::add);
       } catch (RuntimeException e) {
         // one resource's failure leaves the others' models (and its own baseline) serving
         log.warn("Training the {} forecast model failed: {}", r, e.getMessage());
@@ -231,7 +232,7 @@ public final class ModelTrainer {
         || neverMoved(training)) {
       return Optional.empty(); // too little history, or values that never moved (an idle disk)
     }
-    MlpForecaster.TrainingSet set = training.toTrainingSet();
+    MlpForecaster.TrainingSet set = training.takeTrainingSet();
     if (training.seen() > set.size()) {
       log.info(
           "Training the {} forecast model on {} of {} rows (a uniform sample)",

@@ -57,7 +57,7 @@ class MlpForecasterTest {
       x[t] = f[t];
       y[t] = (float) ((v[t + HORIZON] - v[t]) / 100);
     }
-    return new MlpForecaster.TrainingSet(x, y);
+    return MlpForecaster.TrainingSet.of(x, y);
   }
 
   @Test
@@ -131,6 +131,16 @@ class MlpForecasterTest {
         assertThat(mean[i]).isCloseTo((a[i] + b[i]) / 2, within(1e-6f));
       }
     }
+  }
+
+  @Test
+  void aTrainingSetWhoseInputsDoNotFillItsRowsIsRefused() {
+    int width = FeatureState.FEATURES;
+    assertThatThrownBy(() -> new MlpForecaster.TrainingSet(new float[2 * width + 1], new float[2]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("for each of 2 rows");
+    assertThat(new MlpForecaster.TrainingSet(new float[2 * width], new float[2]).size())
+        .isEqualTo(2);
   }
 
   @Test

@@ -68,18 +68,27 @@ class ReservoirTest {
       below.add(row, -i);
       above.add(row, -i);
     }
-    MlpForecaster.TrainingSet all = below.toTrainingSet();
+    float[] lastValues = new float[above.size()];
+    for (int k = 0; k < lastValues.length; k++) {
+      lastValues[k] = above.lastValue(k);
+    }
+    int width = FeatureState.FEATURES;
+    MlpForecaster.TrainingSet all = below.takeTrainingSet();
     assertThat(all.size()).isEqualTo(3_000);
-    assertThat(all.features()[2_999]).hasSize(FeatureState.FEATURES).startsWith(2_999f, 2_999.01f);
-    MlpForecaster.TrainingSet sampled = above.toTrainingSet();
+    assertThat(all.features()).hasSize(3_000 * width);
+    assertThat(all.features()[2_999 * width]).isEqualTo(2_999f);
+    assertThat(all.features()[2_999 * width + 1]).isEqualTo(2_999.01f);
+    MlpForecaster.TrainingSet sampled = above.takeTrainingSet();
     assertThat(sampled.size()).isEqualTo(1_500);
+    assertThat(sampled.features()).hasSize(1_500 * width);
     assertThat(above.seen()).isEqualTo(3_000);
     for (int k = 0; k < sampled.size(); k++) {
       float i = -sampled.changes()[k];
-      assertThat(sampled.features()[k][0]).isEqualTo(i);
-      assertThat(sampled.features()[k][FeatureState.FEATURES - 1])
-          .isEqualTo(i + (FeatureState.FEATURES - 1) / 100f);
-      assertThat(above.lastValue(k)).isEqualTo(i);
+      assertThat(sampled.features()[k * width]).isEqualTo(i).isEqualTo(lastValues[k]);
+      assertThat(sampled.features()[k * width + width - 1]).isEqualTo(i + (width - 1) / 100f);
     }
+    assertThatThrownBy(() -> above.add(new float[FeatureState.ROW], 0))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> above.lastValue(0)).isInstanceOf(IllegalStateException.class);
   }
 }

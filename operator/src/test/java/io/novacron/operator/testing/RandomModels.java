@@ -22,7 +22,7 @@ public final class RandomModels {
     }
     try (MlpForecaster model =
         MlpForecaster.train(
-            new MlpForecaster.TrainingSet(x, y),
+            MlpForecaster.TrainingSet.of(x, y),
             new MlpForecaster.Plan(
                 1, batchSize, 1e-3f, 1, MlpForecaster.Plan.standard().members()))) {
       return model.parameters();
