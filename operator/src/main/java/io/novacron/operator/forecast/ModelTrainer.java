@@ -9,9 +9,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -88,50 +86,78 @@ public final class ModelTrainer {
   }
 
   /**
-   * Trains a model per resource; a resource with too little history gets none. VMs' series are read
-   * one at a time and turned into rows at once, so memory holds one series and the bounded samples
-   * of rows, however long the history.
+   * Trains a model per resource; a resource with too little history gets none. Each resource reads
+   * the history in a pass of its own, one VM's series at a time, so memory holds one series and one
+   * resource's bounded samples of rows, however long the history and however many resources: at the
+   * operator's limits one resource's rows are ~100 MB while its model trains, all four at once were
+   * ~300 MB. A pass costs ~20 s of reading at those limits, every retraining interval.
    */
   public List<TrainedModel> train(Connection c, Instant now) throws SQLException {
-    Instant from = now.minus(history);
-    boolean autoCommit = c.getAutoCommit();
-    // PgJDBC fetches a result in batches only inside a transaction; otherwise all of it at once
-    c.setAutoCommit(false);
-    Map<Resource, Rows> rows = new EnumMap<>(Resource.class);
-    try {
-      OptionalLong earliest = earliestSample(c, from, now);
-      if (earliest.isEmpty()) {
-        return List.of();
-      }
-      // the history actually there (a new installation has less than asked for) sets the cut
-      long span = now.getEpochSecond() - earliest.getAsLong();
-      long cut = now.getEpochSecond() - (long) (span * VALIDATION_SHARE);
-      // the older half of the validation window chooses the baseline and the blend weight, the
-      // newer half scores them: scored where they were chosen, they would look better than they
-      // are
-      long middle = cut + (now.getEpochSecond() - cut) / 2;
-      // less than a day cannot teach a daily pattern: the validation window would hold times of
-      // day never seen in training
-      boolean learnsTimeOfDay = span >= Duration.ofDays(1).toSeconds();
-      for (Resource r : Resource.values()) {
-        rows.put(r, new Rows(cut, middle, learnsTimeOfDay));
-      }
-      read(c, from, now, series -> rows.forEach((r, of) -> of.add(series, r)));
-    } finally {
-      c.rollback(); // it only read
-      c.setAutoCommit(autoCommit);
+    Optional<Window> window = inReadTransaction(c, () -> window(c, now));
+    if (window.isEmpty()) {
+      return List.of();
     }
     List<TrainedModel> models = new ArrayList<>();
     for (Resource r : Resource.values()) {
+      Rows rows = new Rows(window.get());
+      inReadTransaction(
+          c,
+          () -> {
+            read(c, window.get().from(), now, series -> rows.add(series, r));
+            return null;
+          });
       try {
-        // removed first, so each resource's rows are garbage once its model is trained
-        train(rows.remove(r), r, now).ifPresent(models::add);
+        train(rows, r, now).ifPresent(models::add);
       } catch (RuntimeException e) {
         // one resource's failure leaves the others' models (and its own baseline) serving
         log.warn("Training the {} forecast model failed: {}", r, e.getMessage());
       }
     }
     return models;
+  }
+
+  /**
+   * Where the history learnt from starts, and where its validation window and that window's two
+   * halves begin (epoch seconds).
+   */
+  private record Window(Instant from, long cut, long middle, boolean learnsTimeOfDay) {}
+
+  private Optional<Window> window(Connection c, Instant now) throws SQLException {
+    Instant from = now.minus(history);
+    OptionalLong earliest = earliestSample(c, from, now);
+    if (earliest.isEmpty()) {
+      return Optional.empty();
+    }
+    // the history actually there (a new installation has less than asked for) sets the cut
+    long span = now.getEpochSecond() - earliest.getAsLong();
+    long cut = now.getEpochSecond() - (long) (span * VALIDATION_SHARE);
+    // the older half of the validation window chooses the baseline and the blend weight, the
+    // newer half scores them: scored where they were chosen, they would look better than they are
+    long middle = cut + (now.getEpochSecond() - cut) / 2;
+    // less than a day cannot teach a daily pattern: the validation window would hold times of day
+    // never seen in training
+    boolean learnsTimeOfDay = span >= Duration.ofDays(1).toSeconds();
+    return Optional.of(new Window(from, cut, middle, learnsTimeOfDay));
+  }
+
+  private interface Read<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs reads in a transaction of their own, rolled back after (they only read): PgJDBC fetches a
+   * result in batches only inside a transaction, otherwise all of it at once. No transaction stays
+   * open while a model trains, so none holds back vacuum for minutes.
+   */
+  private static <T> T inReadTransaction(Connection c, Read<T> reads) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      return reads.run();
+    } finally {
+      c.rollback();
+      c.setAutoCommit(autoCommit);
+    }
   }
 
   /** Validation origins of one half of the window, a uniform sample of them. */
@@ -181,10 +207,10 @@ public final class ModelTrainer {
     final Origins choosing = new Origins(limits.validationOrigins(), plan.seed() + 1);
     final Origins scoring = new Origins(limits.validationOrigins(), plan.seed() + 2);
 
-    Rows(long cut, long middle, boolean learnsTimeOfDay) {
-      this.cut = cut;
-      this.middle = middle;
-      this.learnsTimeOfDay = learnsTimeOfDay;
+    Rows(Window window) {
+      this.cut = window.cut();
+      this.middle = window.middle();
+      this.learnsTimeOfDay = window.learnsTimeOfDay();
     }
 
     void add(Series s, Resource resource) {
