@@ -89,8 +89,9 @@ public final class ModelTrainer {
    * Trains a model per resource; a resource with too little history gets none. Each resource reads
    * the history in a pass of its own, one VM's series at a time, so memory holds one series and one
    * resource's bounded samples of rows, however long the history and however many resources: at the
-   * operator's limits one resource's rows are ~100 MB while its model trains, all four at once were
-   * ~300 MB. A pass costs ~20 s of reading at those limits, every retraining interval.
+   * operator's limits the trainer held at most ~106 MB live, where reading all four resources' rows
+   * in one pass held ~280 MB. A pass is ~15 s of reading at those limits, once per retraining
+   * (bench/run training; README).
    */
   public List<TrainedModel> train(Connection c, Instant now) throws SQLException {
     Optional<Window> window = inReadTransaction(c, () -> window(c, now));
