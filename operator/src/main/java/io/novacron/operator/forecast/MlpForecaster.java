@@ -95,35 +95,15 @@ public final class MlpForecaster implements AutoCloseable {
     }
 
     /**
-     * The standardised rows, flattened row by row into one array (the layout PyTorch takes, so DJL
-     * copies it once instead of gathering a row array per VM).
+     * Standardises rows laid out flat ({@link #flatten}) in place. A feature that never varied in
+     * training (such as the time of day when trained on less than a day) carries nothing the model
+     * learned: it enters as 0 whatever its value now.
      */
-    float[] inputs(float[][] features) {
-      int width = mean.length;
-      float[] out = new float[features.length * width];
-      for (int i = 0; i < features.length; i++) {
-        for (int j = 0; j < width; j++) {
-          out[i * width + j] = standardised(features[i][j], j);
-        }
-      }
-      return out;
-    }
-
-    /** As {@link #inputs(float[][])} for rows already flat. */
-    float[] inputs(float[] flat) {
-      float[] out = new float[flat.length];
+    void standardise(float[] flat) {
       for (int i = 0; i < flat.length; i++) {
-        out[i] = standardised(flat[i], i % mean.length);
+        int j = i % mean.length;
+        flat[i] = spread[j] <= CONSTANT ? 0 : (flat[i] - mean[j]) / spread[j];
       }
-      return out;
-    }
-
-    /**
-     * A feature that never varied in training (such as the time of day when trained on less than a
-     * day) carries nothing the model learned: it enters as 0 whatever its value now.
-     */
-    private float standardised(float value, int feature) {
-      return spread[feature] <= CONSTANT ? 0 : (value - mean[feature]) / spread[feature];
     }
 
     /**
@@ -175,12 +155,7 @@ public final class MlpForecaster implements AutoCloseable {
 
     /** From rows that each hold at least the model's inputs (such as whole feature rows). */
     public static TrainingSet of(float[][] rows, float[] changes) {
-      int width = FeatureState.FEATURES;
-      float[] flat = new float[rows.length * width];
-      for (int i = 0; i < rows.length; i++) {
-        System.arraycopy(rows[i], 0, flat, i * width, width);
-      }
-      return new TrainingSet(flat, changes);
+      return new TrainingSet(flatten(rows), changes);
     }
 
     public int size() {
@@ -200,7 +175,8 @@ public final class MlpForecaster implements AutoCloseable {
 
   public static MlpForecaster train(TrainingSet rows, Plan plan) {
     Scaling scaling = Scaling.of(rows);
-    float[] inputs = scaling.inputs(rows.features());
+    float[] inputs = rows.features().clone();
+    scaling.standardise(inputs);
     List<Model> members = new ArrayList<>();
     try {
       for (int m = 0; m < plan.members(); m++) {
@@ -213,7 +189,7 @@ public final class MlpForecaster implements AutoCloseable {
     }
   }
 
-  /** {@code inputs}: the standardised rows, flattened ({@link Scaling#inputs}). */
+  /** {@code inputs}: the standardised rows, flat ({@link Scaling#standardise}). */
   private static Model trainMember(
       float[] inputs, float[] changes, Scaling scaling, Plan plan, long seed) {
     Model model = newModel();
@@ -291,7 +267,8 @@ public final class MlpForecaster implements AutoCloseable {
    */
   public float[] predict(float[][] features) {
     float[] changes = new float[features.length];
-    float[] inputs = scaling.inputs(features);
+    float[] inputs = flatten(features);
+    scaling.standardise(inputs);
     float share = scaling.changeSpread() / members.size();
     for (int from = 0; from < features.length; from += BATCH_ROWS) {
       int rows = Math.min(BATCH_ROWS, features.length - from);
@@ -313,6 +290,20 @@ public final class MlpForecaster implements AutoCloseable {
       }
     }
     return changes;
+  }
+
+  /**
+   * The model's inputs of each row (its first {@link FeatureState#FEATURES} values), row after row
+   * in one array: the layout PyTorch takes, so DJL copies it once instead of gathering an array per
+   * row.
+   */
+  private static float[] flatten(float[][] rows) {
+    int width = FeatureState.FEATURES;
+    float[] flat = new float[rows.length * width];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, flat, i * width, width);
+    }
+    return flat;
   }
 
   /** A fresh view of the rows for each pass: DJL reads a buffer to its end. */

@@ -201,17 +201,13 @@ public final class ModelTrainer {
 
   /** One resource's rows from every series: bounded, uniform samples of each kind. */
   private final class Rows {
-    final long cut;
-    final long middle;
-    final boolean learnsTimeOfDay;
+    final Window window;
     final TrainingRows training = new TrainingRows(limits.trainingRows(), plan.seed());
     final Origins choosing = new Origins(limits.validationOrigins(), plan.seed() + 1);
     final Origins scoring = new Origins(limits.validationOrigins(), plan.seed() + 2);
 
     Rows(Window window) {
-      this.cut = window.cut();
-      this.middle = window.middle();
-      this.learnsTimeOfDay = window.learnsTimeOfDay();
+      this.window = window;
     }
 
     void add(Series s, Resource resource) {
@@ -232,17 +228,17 @@ public final class ModelTrainer {
           continue; // a gap in the series: the target is not at the horizon
         }
         state.features(f, 0);
-        if (!learnsTimeOfDay) {
+        if (!window.learnsTimeOfDay()) {
           FeatureState.forgetTimeOfDay(f);
         }
         long origin = s.seconds()[t];
         long target = s.seconds()[t + h];
-        if (target < cut) {
+        if (target < window.cut()) {
           // only validation reads the baselines' columns; training rows are most of the memory
           training.add(f, (float) ((v[t + h] - state.lastPercent()) / 100));
-        } else if (origin >= cut && target < middle) {
+        } else if (origin >= window.cut() && target < window.middle()) {
           choosing.add(f, v[t + h]);
-        } else if (origin >= middle) {
+        } else if (origin >= window.middle()) {
           scoring.add(f, v[t + h]);
         }
       }
