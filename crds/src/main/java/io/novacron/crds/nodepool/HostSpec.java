@@ -10,8 +10,11 @@ import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HostSpec {
+  /** What a host's name may be; the operator's HTTP API checks host names in paths against it. */
+  public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
   @Required
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Pattern(NAME_PATTERN)
   @JsonPropertyDescription("Name of the host, unique in the pool.")
   public String name;
 

@@ -25,6 +25,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * The operator's HTTP server: metric history and dashboard summary as JSON (gzip, ETag,
  * Cache-Control, a Caffeine cache whose keys carry the time bucket), {@code /healthz}, {@code
  * /readyz} and Prometheus {@code /metrics}. Bad input gets a 400 or 404 with an RFC 9457 problem
- * body; a database failure a 503; nothing a client sends yields a 500.
+ * body; a database out of reach a 503; nothing a client sends yields a 500.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -153,6 +155,8 @@ public final class ApiServer implements AutoCloseable {
         ctx,
         "vm_history",
         params -> {
+          Params.namespace(namespace);
+          Params.resourceName(name, "VirtualMachine");
           RangeQuery range = RangeQuery.parse(params, now, sampleInterval);
           return new Request(
               "vm|" + namespace + "|" + name + "|" + range,
@@ -190,6 +194,8 @@ public final class ApiServer implements AutoCloseable {
         ctx,
         "host_history",
         params -> {
+          Params.resourceName(pool, "pool");
+          Params.hostName(host);
           RangeQuery range = RangeQuery.parse(params, now, sampleInterval);
           return new Request(
               "host|" + pool + "|" + host + "|" + range,
@@ -341,13 +347,26 @@ public final class ApiServer implements AutoCloseable {
   private void fail(RoutingContext ctx, Throwable failure) {
     if (failure instanceof BadRequest e) {
       problem(ctx, e.status(), e.getMessage());
-    } else if (failure instanceof SQLException e) {
+    } else if (failure instanceof SQLException e && databaseUnavailable(e)) {
       log.warn("Metric query failed: {}", e.getMessage());
       problem(ctx, 503, "metric database unavailable: " + e.getMessage());
     } else {
       log.error("Unexpected failure serving {}", ctx.request().uri(), failure);
       problem(ctx, 500, "internal error");
     }
+  }
+
+  /**
+   * A failure of the database rather than of the query: out of reach (SQLSTATE class 08, or no
+   * pooled connection in time), out of resources (53) or shutting down (57). Any other SQL error is
+   * a fault of ours, answered with a 500 rather than blamed on the database.
+   */
+  private static boolean databaseUnavailable(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof SQLTransientException
+        || e instanceof SQLNonTransientConnectionException
+        || (state != null
+            && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")));
   }
 
   private void sendJson(RoutingContext ctx, int status, Object body) {

@@ -28,16 +28,9 @@ record SummaryQuery(Duration window, Instant to, String namespace, String pool, 
     return new SummaryQuery(
         window,
         Params.floor(now, sampleInterval),
-        nonBlank(params.get("namespace"), "namespace"),
-        nonBlank(params.get("pool"), "pool"),
+        params.containsKey("namespace") ? Params.namespace(params.get("namespace")) : null,
+        params.containsKey("pool") ? Params.resourceName(params.get("pool"), "pool") : null,
         top);
-  }
-
-  private static String nonBlank(String value, String name) throws BadRequest {
-    if (value != null && value.isBlank()) {
-      throw BadRequest.invalid(name + " must not be empty");
-    }
-    return value;
   }
 
   /** The cache key: every field, the window's end included, so a new bucket is a new entry. */

@@ -282,10 +282,23 @@ class ApiServerIT {
     assertProblem(base + "/api/v1/summary?window=400d", 400, "window");
     assertProblem(base + "/api/v1/summary?namespace=", 400, "namespace");
     assertProblem(base + "/api/v1/nope", 404, "no such endpoint");
+    // names no resource can have are refused before any query; a NUL byte used to reach
+    // PostgreSQL, whose encoding error came back as a 503 "database unavailable"
     assertProblem(
         base + "/api/v1/namespaces/x'%3B%20DROP%20TABLE%20vm_samples--/virtualmachines/y/history",
-        404,
-        "no metric history");
+        400,
+        "not a Kubernetes namespace name");
+    assertProblem(base + "/api/v1/namespaces/team%00a/virtualmachines/web/history", 400, "team");
+    assertProblem(
+        base + "/api/v1/namespaces/team-a/virtualmachines/Web/history",
+        400,
+        "VirtualMachine 'Web'");
+    assertProblem(base + "/api/v1/nodepools/p1/hosts/h%001/history", 400, "host");
+    assertProblem(base + "/api/v1/nodepools/p_1/hosts/h1/history", 400, "pool 'p_1'");
+    assertProblem(base + "/api/v1/summary?namespace=team%00a", 400, "namespace");
+    assertProblem(base + "/api/v1/summary?pool=p%001", 400, "pool");
+    assertProblem(
+        base + "/api/v1/namespaces/team-a/virtualmachines/web.v2/history", 404, "team-a/web.v2");
     HttpResponse<String> post =
         http.send(
             HttpRequest.newBuilder(URI.create(web))
@@ -329,6 +342,29 @@ class ApiServerIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> getJson(base + "/healthz").get("status").asText().equals("ok"));
     assertThat(writer.written()).isEqualTo(4L * SAMPLES_PER_VM + 1);
+  }
+
+  @Test
+  @Order(7)
+  void aQueryFailingForAnotherReasonThanAnOutageIsA500NotBlamedOnTheDatabase() throws Exception {
+    try (Connection c = database.connect();
+        Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE vm_inventory RENAME TO vm_inventory_hidden");
+    }
+    try {
+      // a range no earlier test asked for, so the answer cannot come from the cache
+      HttpResponse<String> r = get(vmHistory("team-b", "db", BASE, BASE.plusSeconds(130), "10s"));
+      assertThat(r.statusCode()).isEqualTo(500);
+      assertThat(JSON.readTree(r.body()).get("detail").asText()).isEqualTo("internal error");
+      assertThat(get(base + "/readyz").statusCode()).isEqualTo(200);
+    } finally {
+      try (Connection c = database.connect();
+          Statement st = c.createStatement()) {
+        st.execute("ALTER TABLE vm_inventory_hidden RENAME TO vm_inventory");
+      }
+    }
+    assertThat(getJson(vmHistory("team-b", "db", BASE, BASE.plusSeconds(130), "10s")).get("uid"))
+        .isNotNull();
   }
 
   private static void assertProblem(String url, int status, String detailContains)
