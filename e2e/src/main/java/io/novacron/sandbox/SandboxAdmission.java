@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +47,10 @@ final class SandboxAdmission {
       Pattern.compile(
           "^/apis/novacron\\.io/v1alpha1(?:/namespaces/([^/]+))?/"
               + "(virtualmachines|migrations|nodepools|scalingpolicies)(?:/([^/]+))?(/[^/]+)?$");
+
+  /** The API server's: no vowels (no words by chance) and no 0, 1 or 3 (read as letters). */
+  private static final String NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
   private final ObjectMapper json = new ObjectMapper();
   private final URI webhooks;
   private final HttpClient http;
@@ -99,7 +104,7 @@ final class SandboxAdmission {
     if (object == null) {
       return store.apply(request); // not JSON: the store answers it
     }
-    JsonNode mutated = mutate(operation, namespace, kind, object, old);
+    JsonNode mutated = withGeneratedName(mutate(operation, namespace, kind, object, old));
     Answer verdict = review("/validate", operation, namespace, kind, mutated, old);
     if (!verdict.allowed()) {
       return denied(verdict);
@@ -165,6 +170,27 @@ final class SandboxAdmission {
       warnings.addAll(verdict.warnings());
     }
     return withWarnings(store.apply(request), warnings);
+  }
+
+  /**
+   * An object created with {@code generateName} is named between mutating and validating admission,
+   * as the API server does: its prefix and five random characters of the same alphabet.
+   */
+  private static JsonNode withGeneratedName(JsonNode object) {
+    JsonNode metadata = object.path("metadata");
+    if (!metadata.isObject()
+        || metadata.path("name").isTextual()
+        || !metadata.path("generateName").isTextual()) {
+      return object;
+    }
+    StringBuilder name = new StringBuilder(metadata.path("generateName").asText());
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < 5; i++) {
+      name.append(NAME_SUFFIX_ALPHABET.charAt(random.nextInt(NAME_SUFFIX_ALPHABET.length())));
+    }
+    JsonNode named = object.deepCopy();
+    ((ObjectNode) named.get("metadata")).put("name", name.toString());
+    return named;
   }
 
   private JsonNode mutate(

@@ -250,6 +250,37 @@ class SandboxIT {
                 .out())
         .contains("\"novacron.io/pool\":\"local\"");
 
+    // named by the API server, as generateName asks, after the mutating webhook's defaults
+    Path generated = work.resolve("generated-vm.yaml");
+    Files.writeString(generated, teamAVm("gen", 1).replace("name: gen", "generateName: gen-"));
+    Result created = kubectl("create", "--validate=false", "-f", generated.toString());
+    assertThat(created.out())
+        .matches("(?s)virtualmachine\\.novacron\\.io/gen-[a-z0-9]{5} created.*");
+    String generatedName = created.out().split("[/ ]")[1];
+    assertThat(
+            kubectl(
+                    "get",
+                    "nvm",
+                    "-n",
+                    "team-a",
+                    generatedName,
+                    "-o",
+                    "jsonpath={.metadata.labels}")
+                .out())
+        .contains("\"novacron.io/pool\":\"local\"");
+    assertThat(kubectl("delete", "nvm", "-n", "team-a", generatedName).out()).contains("deleted");
+
+    // a value of the wrong kind is named with its field by the validating webhook
+    Path misspelt = work.resolve("misspelt-vm.yaml");
+    Files.writeString(
+        misspelt, teamAVm("misspelt", 1).replace("runStrategy: Halted", "runStrategy: Sometimes"));
+    Result refused = kubectl("apply", "--validate=false", "-f", misspelt.toString());
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.out())
+        .contains(
+            "denied the request: denied by rule schema: request.object is not a valid"
+                + " VirtualMachine: spec.runStrategy:");
+
     Result poolDelete = kubectl("delete", "npool", "local");
     assertThat(poolDelete.exitCode()).isNotZero();
     assertThat(poolDelete.out())

@@ -1,6 +1,7 @@
 package io.novacron.webhooks;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class AdmissionServer implements AutoCloseable {
   /** Larger than any object the API server stores (1.5 MiB by default) with room for oldObject. */
   static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
+
+  /** The rule named in denials of objects that are not valid resources of their kind. */
+  static final String SCHEMA = "schema";
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionServer.class);
   private static final Duration FILE_CHECK = Duration.ofSeconds(1);
@@ -140,11 +144,20 @@ public final class AdmissionServer implements AutoCloseable {
     }
     Verdict verdict;
     ArrayNode patch = null;
-    if (mutate) {
+    if (review.unreadable() != null) {
+      // mutation runs before the API server's schema check, which names the fault better than
+      // we can: let it through unchanged. Validation runs after it, and must still refuse.
+      verdict =
+          mutate ? Verdict.allow(List.of()) : Verdict.deny(SCHEMA, review.unreadable(), List.of());
+    } else if (mutate) {
+      // a CREATE with generateName has no name yet at this point; defaults do not need one
       verdict = Verdict.allow(List.of());
       if (review.rawObject() != null) {
         patch = defaults.patch(review.rawObject(), AdmissionReviews.KINDS.get(review.kind()));
       }
+    } else if (unnamed(review.request().object())) {
+      // the API server names an object (generateName) before validating it; the rules need it
+      verdict = Verdict.deny(SCHEMA, "request.object.metadata.name is required", List.of());
     } else {
       verdict = rules.review(review.request(), cluster);
       if (!verdict.allowed()) {
@@ -160,6 +173,10 @@ public final class AdmissionServer implements AutoCloseable {
         .putHeader("Content-Type", "application/json")
         .end(Buffer.buffer(codec.response(review.uid(), verdict, patch)));
     sample.stop(latency);
+  }
+
+  private static boolean unnamed(HasMetadata object) {
+    return object != null && object.getMetadata().getName() == null;
   }
 
   private void count(String endpoint, String kind, String outcome) {

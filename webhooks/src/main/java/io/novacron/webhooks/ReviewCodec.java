@@ -1,6 +1,7 @@
 package io.novacron.webhooks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,6 +13,7 @@ import io.novacron.policy.AdmissionRequest.Operation;
 import io.novacron.policy.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.stream.Collectors;
 
 /**
  * Reads {@code admission.k8s.io/v1} AdmissionReview requests and writes their responses, in the
@@ -24,8 +26,13 @@ final class ReviewCodec {
   private final ObjectMapper json = new ObjectMapper();
   private final KubernetesSerialization serialization = new KubernetesSerialization();
 
-  /** One decoded review: its uid (echoed back), the request and the raw new object. */
-  record Review(String uid, String kind, AdmissionRequest request, JsonNode rawObject) {}
+  /**
+   * One decoded review: its uid (echoed back), the request and the raw new object. When the new
+   * object is not a valid resource of its kind, {@code request} is null and {@code unreadable} says
+   * why: the review itself is well formed, so it gets an answer (not a 400).
+   */
+  record Review(
+      String uid, String kind, AdmissionRequest request, JsonNode rawObject, String unreadable) {}
 
   Review read(byte[] body) throws BadReview {
     JsonNode root;
@@ -63,8 +70,13 @@ final class ReviewCodec {
     }
     JsonNode raw = req.path("object");
     JsonNode rawOld = req.path("oldObject");
-    HasMetadata object = typed(raw, kind, "request.object");
     HasMetadata old = typed(rawOld, kind, "request.oldObject");
+    HasMetadata object;
+    try {
+      object = typed(raw, kind, "request.object");
+    } catch (BadReview e) {
+      return new Review(uid, kind, null, raw, e.getMessage());
+    }
     if (object == null && operation != Operation.DELETE) {
       throw new BadReview("request.object is required for " + operation);
     }
@@ -76,7 +88,8 @@ final class ReviewCodec {
         uid,
         kind,
         new AdmissionRequest(operation, namespace, object, old),
-        object == null ? null : raw);
+        object == null ? null : raw,
+        null);
   }
 
   private HasMetadata typed(JsonNode node, String kind, String where) throws BadReview {
@@ -88,12 +101,12 @@ final class ReviewCodec {
     }
     try {
       HasMetadata resource = serialization.convertValue(node, AdmissionReviews.KINDS.get(kind));
-      if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
-        throw new BadReview(where + ".metadata.name is required");
+      if (resource.getMetadata() == null) {
+        throw new BadReview(where + ".metadata is required");
       }
       return resource;
     } catch (IllegalArgumentException e) {
-      throw new BadReview(where + " is not a valid " + kind + ": " + firstLine(e.getMessage()));
+      throw new BadReview(where + " is not a valid " + kind + ": " + fault(e));
     }
   }
 
@@ -125,6 +138,19 @@ final class ReviewCodec {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** What Jackson refused, led by the field's path when it knows it ({@code spec.vcpus: ...}). */
+  private static String fault(IllegalArgumentException e) {
+    if (!(e.getCause() instanceof JsonMappingException m) || m.getPath().isEmpty()) {
+      return firstLine(e.getMessage());
+    }
+    String path =
+        m.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining("."))
+            .replace(".[", "[");
+    return path + ": " + firstLine(m.getOriginalMessage());
   }
 
   private static String text(JsonNode node, String field) throws BadReview {

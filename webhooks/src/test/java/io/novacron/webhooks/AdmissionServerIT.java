@@ -119,6 +119,42 @@ class AdmissionServerIT {
   }
 
   @Test
+  void anObjectThatIsNotAValidResourceIsDeniedByValidationAndLeftToTheSchemaByMutation()
+      throws Exception {
+    ObjectNode badSpec = review("CREATE", vm("web", 1), null);
+    ((ObjectNode) badSpec.at("/request/object/spec")).put("vcpus", "many");
+    JsonNode validated = answer("/validate", badSpec);
+    assertThat(validated.at("/response/uid").asText()).isEqualTo("uid-1");
+    assertThat(validated.at("/response/allowed").asBoolean()).isFalse();
+    assertThat(validated.at("/response/status/message").asText())
+        .startsWith(
+            "denied by rule schema: request.object is not a valid VirtualMachine: spec.vcpus:");
+    // the API server checks the schema after mutation and words the fault itself
+    JsonNode mutated = answer("/mutate", badSpec);
+    assertThat(mutated.at("/response/allowed").asBoolean()).isTrue();
+    assertThat(mutated.at("/response/patch").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void aCreateWithGenerateNameGetsItsDefaultsBeforeTheApiServerNamesIt() throws Exception {
+    VirtualMachine unnamed = vm("web", 2);
+    unnamed.getMetadata().setName(null);
+    unnamed.getMetadata().setGenerateName("web-");
+    unnamed.getSpec().runStrategy = null;
+    JsonNode mutated = answer("/mutate", review("CREATE", unnamed, null));
+    assertThat(mutated.at("/response/allowed").asBoolean()).isTrue();
+    JsonNode patch =
+        json.readTree(Base64.getDecoder().decode(mutated.at("/response/patch").asText()));
+    assertThat(JsonPatch.apply(patch, json.valueToTree(unnamed)).at("/spec/runStrategy").asText())
+        .isEqualTo("Always");
+    // by validation the API server has named it; an object still nameless there is refused
+    JsonNode validated = answer("/validate", review("CREATE", unnamed, null));
+    assertThat(validated.at("/response/allowed").asBoolean()).isFalse();
+    assertThat(validated.at("/response/status/message").asText())
+        .isEqualTo("denied by rule schema: request.object.metadata.name is required");
+  }
+
+  @Test
   void quotasCountTheVmsInTheClusterAcrossCreatesAndDeletes() throws Exception {
     kube.resource(vm("q1", 4)).create();
     kube.resource(vm("q2", 4)).create();
@@ -234,9 +270,6 @@ class AdmissionServerIT {
     ObjectNode pod = good.deepCopy();
     ((ObjectNode) pod.at("/request/kind")).put("group", "").put("kind", "Pod");
     assertBad(pod.toString(), "request.kind /Pod is not a NovaCron resource");
-    ObjectNode badSpec = good.deepCopy();
-    ((ObjectNode) badSpec.at("/request/object/spec")).put("vcpus", "many");
-    assertBad(badSpec.toString(), "request.object is not a valid VirtualMachine");
     byte[] huge = new byte[(int) AdmissionServer.MAX_BODY_BYTES + 1024];
     java.util.Arrays.fill(huge, (byte) ' ');
     HttpResponse<String> tooBig = https.post("/validate", huge);
