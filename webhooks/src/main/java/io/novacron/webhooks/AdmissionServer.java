@@ -160,13 +160,13 @@ public final class AdmissionServer implements AutoCloseable {
       verdict = Verdict.deny(SCHEMA, "request.object.metadata.name is required", List.of());
     } else {
       verdict = rules.review(review.request(), cluster);
-      if (!verdict.allowed()) {
-        Counter.builder("novacron.admission.denials")
-            .description("Requests denied, by rule")
-            .tag("rule", verdict.rule())
-            .register(registry)
-            .increment();
-      }
+    }
+    if (!verdict.allowed()) {
+      Counter.builder("novacron.admission.denials")
+          .description("Requests denied, by rule")
+          .tag("rule", verdict.rule())
+          .register(registry)
+          .increment();
     }
     count(endpoint, review.kind(), verdict.allowed() ? "allowed" : "denied");
     ctx.response()

@@ -129,6 +129,8 @@ class AdmissionServerIT {
     assertThat(validated.at("/response/status/message").asText())
         .startsWith(
             "denied by rule schema: request.object is not a valid VirtualMachine: spec.vcpus:");
+    assertThat(https.get("/metrics").body())
+        .contains("novacron_admission_denials_total{rule=\"schema\"}");
     // the API server checks the schema after mutation and words the fault itself
     JsonNode mutated = answer("/mutate", badSpec);
     assertThat(mutated.at("/response/allowed").asBoolean()).isTrue();
