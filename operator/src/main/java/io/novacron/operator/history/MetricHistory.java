@@ -86,13 +86,12 @@ public final class MetricHistory {
             : "SELECT date_bin(CAST(? AS interval), bucket, "
                 + EPOCH
                 + ") AS t, sum(samples)::int, sum(cpu_sum) / sum(samples), max(cpu_max),"
-                // memory sums skip samples without memory: average over those that had it
-                + " sum(mem_sum) / nullif(sum(samples) FILTER (WHERE mem_sum IS NOT NULL), 0),"
-                + " max(mem_max), sum(disk_read_sum) / sum(samples),"
+                + averageOverPresent("mem_sum")
+                + ", max(mem_max), sum(disk_read_sum) / sum(samples),"
                 + " sum(disk_write_sum) / sum(samples), sum(net_rx_sum) / sum(samples),"
-                + " sum(net_tx_sum) / sum(samples),"
-                + " sum(mem_rss_sum) / nullif(sum(samples) FILTER (WHERE mem_rss_sum IS NOT NULL), 0),"
-                + " max(mem_rss_max) FROM "
+                + " sum(net_tx_sum) / sum(samples), "
+                + averageOverPresent("mem_rss_sum")
+                + ", max(mem_rss_max) FROM "
                 + rollupTable(resolution)
                 + " WHERE vm_uid = ? AND bucket >= ? AND bucket < ? GROUP BY 1 ORDER BY 1";
     try (Connection c = connections.connect();
@@ -287,6 +286,15 @@ public final class MetricHistory {
               fleet.maxMemoryUsedBytes(),
               top <= 0 ? List.of() : busiest));
     }
+  }
+
+  /**
+   * The average of a metric that some samples lack (memory figures): its rollup sums skip those
+   * samples, so divide by the samples of the buckets that had it.
+   */
+  private static String averageOverPresent(String sumColumn) {
+    return "sum(%1$s) / nullif(sum(samples) FILTER (WHERE %1$s IS NOT NULL), 0)"
+        .formatted(sumColumn);
   }
 
   private static String rollupTable(Resolution resolution) {

@@ -41,12 +41,16 @@ final class MinuteAggregate {
       lastTs = s.at();
     }
     add(0, (float) s.cpuPercent(), newest);
-    add(1, s.memoryUsedBytes() == null ? Double.NaN : s.memoryUsedBytes(), newest);
+    add(1, orNaN(s.memoryUsedBytes()), newest);
     add(2, (float) s.diskReadBytesPerSecond(), newest);
     add(3, (float) s.diskWriteBytesPerSecond(), newest);
     add(4, (float) s.networkRxBytesPerSecond(), newest);
     add(5, (float) s.networkTxBytesPerSecond(), newest);
-    add(6, s.memoryRssBytes() == null ? Double.NaN : s.memoryRssBytes(), newest);
+    add(6, orNaN(s.memoryRssBytes()), newest);
+  }
+
+  private static double orNaN(Long value) {
+    return value == null ? Double.NaN : value;
   }
 
   /** NaN stands for an absent value: not summed, and "last" when the newest sample lacks it. */
