@@ -16,6 +16,9 @@ import io.novacron.operator.placement.VmRequest;
 import io.novacron.operator.store.Database;
 import io.novacron.operator.store.DatabaseSettings;
 import io.novacron.operator.testing.RandomModels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -37,8 +40,8 @@ import java.util.UUID;
  * hour at the sampling step. The operator runs a cycle every minute for as long as it runs: the
  * first cycles (JIT compilation, PyTorch's first calls) are timed apart from the steady state.
  * Baseline in the same run: the same forecasts one VM at a time. Also the heap the forecaster's
- * per-VM state takes, and the time to save and load every VM's daily profiles. Args: [vms=10000]
- * [hosts=1000] [measured cycles=30].
+ * per-VM state takes, the memory serving the models adds outside the heap, and the time to save and
+ * load every VM's daily profiles. Args: [vms=10000] [hosts=1000] [measured cycles=30].
  */
 public final class CycleBenchmark {
   private static final Duration STEP = Duration.ofSeconds(10);
@@ -72,6 +75,7 @@ public final class CycleBenchmark {
       t = t.plus(STEP);
     }
     long heapAfter = usedHeap();
+    Resident beforeModels = Resident.now();
     for (Resource r : Resource.values()) {
       forecaster.serve(
           new TrainedModel(
@@ -125,6 +129,9 @@ public final class CycleBenchmark {
       planMs[c] = (e - d) / 1e6;
     }
 
+    usedHeap(); // collect, so the heap's share of what is resident is what it was before
+    Resident afterCycles = Resident.now();
+
     // baseline: the same model, one VM at a time
     float[][] rows = new float[vms][FeatureState.FEATURES];
     for (float[] row : rows) {
@@ -171,6 +178,11 @@ public final class CycleBenchmark {
         "  forecaster state on the heap: ~%,d MB for %,d VMs%n",
         (heapAfter - heapBefore) >> 20, vms);
     System.out.printf(
+        "  resident outside the heap, from serving the models through the cycles: +%,d MB"
+            + " (PyTorch's tensors and allocator, JIT code; heap pages first touched meanwhile"
+            + " count too unless the heap is pre-touched)%n",
+        (afterCycles.anonKiB() - beforeModels.anonKiB()) >> 10);
+    System.out.printf(
         "  daily profiles to/from an embedded PostgreSQL (hourly and on stop / at start):"
             + " saved in %.0f / %.0f / %.0f ms, loaded in %.0f / %.0f / %.0f ms (%,d MB)%n",
         saving.saveMs()[0],
@@ -183,6 +195,22 @@ public final class CycleBenchmark {
   }
 
   private record ProfileSaving(double[] saveMs, double[] loadMs) {}
+
+  /** This process's anonymous resident memory (heap pages touched, malloc'd memory), from /proc. */
+  private record Resident(long anonKiB) {
+    static Resident now() {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+          if (line.startsWith("RssAnon:")) {
+            return new Resident(Long.parseLong(line.split("\\s+")[1]));
+          }
+        }
+        throw new IllegalStateException("no RssAnon in /proc/self/status");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
 
   /**
    * Three saves (the first inserts, the others overwrite) and three loads of every VM's profiles.
