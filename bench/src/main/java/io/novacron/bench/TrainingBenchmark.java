@@ -103,15 +103,20 @@ public final class TrainingBenchmark {
     long started = System.nanoTime();
     List<TrainedModel> models;
     long peakLive;
+    long residentBeforeKiB = ResidentMemory.anonymousKiB();
+    long residentPeakKiB;
     try (Connection c = db.connection();
-        HeapAfterCollections heap = new HeapAfterCollections()) {
+        HeapAfterCollections heap = new HeapAfterCollections();
+        ResidentMemory.Peak resident = new ResidentMemory.Peak()) {
       models = trainer.train(c, now);
       peakLive = heap.peak();
+      residentPeakKiB = resident.kiB();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     System.out.printf(
-        "  %-22s %6.1f s, heap after a collection at most %,d MB%n",
-        label, seconds, peakLive >> 20);
+        "  %-22s %6.1f s, heap after a collection at most %,d MB; anonymous resident memory at"
+            + " most +%,d MB over the start (native alone when the heap is pre-touched)%n",
+        label, seconds, peakLive >> 20, (residentPeakKiB - residentBeforeKiB) >> 10);
     for (TrainedModel m : models) {
       System.out.printf(
           "    %-8s %,9d training rows, %,7d scored; MAE model %.2f, best baseline (%s) %.2f%n",

@@ -1,5 +1,6 @@
 package io.novacron.bench.forecast;
 
+import io.novacron.bench.ResidentMemory;
 import io.novacron.operator.forecast.DjlSetup;
 import io.novacron.operator.forecast.FeatureState;
 import io.novacron.operator.forecast.Forecaster;
@@ -16,9 +17,6 @@ import io.novacron.operator.placement.VmRequest;
 import io.novacron.operator.store.Database;
 import io.novacron.operator.store.DatabaseSettings;
 import io.novacron.operator.testing.RandomModels;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -75,7 +73,7 @@ public final class CycleBenchmark {
       t = t.plus(STEP);
     }
     long heapAfter = usedHeap();
-    Resident beforeModels = Resident.now();
+    long beforeModelsKiB = ResidentMemory.anonymousKiB();
     for (Resource r : Resource.values()) {
       forecaster.serve(
           new TrainedModel(
@@ -130,7 +128,7 @@ public final class CycleBenchmark {
     }
 
     usedHeap(); // collect, so the heap's share of what is resident is what it was before
-    Resident afterCycles = Resident.now();
+    long afterCyclesKiB = ResidentMemory.anonymousKiB();
 
     // baseline: the same model, one VM at a time
     float[][] rows = new float[vms][FeatureState.FEATURES];
@@ -181,7 +179,7 @@ public final class CycleBenchmark {
         "  resident outside the heap, from serving the models through the cycles: +%,d MB"
             + " (PyTorch's tensors and allocator, JIT code; heap pages first touched meanwhile"
             + " count too unless the heap is pre-touched)%n",
-        (afterCycles.anonKiB() - beforeModels.anonKiB()) >> 10);
+        (afterCyclesKiB - beforeModelsKiB) >> 10);
     System.out.printf(
         "  daily profiles to/from an embedded PostgreSQL (hourly and on stop / at start):"
             + " saved in %.0f / %.0f / %.0f ms, loaded in %.0f / %.0f / %.0f ms (%,d MB)%n",
@@ -195,22 +193,6 @@ public final class CycleBenchmark {
   }
 
   private record ProfileSaving(double[] saveMs, double[] loadMs) {}
-
-  /** This process's anonymous resident memory (heap pages touched, malloc'd memory), from /proc. */
-  private record Resident(long anonKiB) {
-    static Resident now() {
-      try {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-          if (line.startsWith("RssAnon:")) {
-            return new Resident(Long.parseLong(line.split("\\s+")[1]));
-          }
-        }
-        throw new IllegalStateException("no RssAnon in /proc/self/status");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
 
   /**
    * Three saves (the first inserts, the others overwrite) and three loads of every VM's profiles.

@@ -1,0 +1,63 @@
+package io.novacron.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * This process's anonymous resident memory, from /proc: the heap's pages as far as they were
+ * touched, and what native code allocated (PyTorch's tensors and allocator, JIT code). With the
+ * heap pre-touched ({@code -Xms} = {@code -Xmx}, {@code -XX:+AlwaysPreTouch}) a change in it is
+ * native memory alone.
+ */
+public final class ResidentMemory {
+  private ResidentMemory() {}
+
+  public static long anonymousKiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("RssAnon:")) {
+          return Long.parseLong(line.split("\\s+")[1]);
+        }
+      }
+      throw new IllegalStateException("no RssAnon in /proc/self/status");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The highest {@link #anonymousKiB()} seen while open, sampled every 100 ms. */
+  public static final class Peak implements AutoCloseable {
+    private final AtomicLong peakKiB = new AtomicLong(anonymousKiB());
+    private final Thread sampler;
+
+    public Peak() {
+      sampler =
+          new Thread(
+              () -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                  peakKiB.accumulateAndGet(anonymousKiB(), Math::max);
+                  try {
+                    Thread.sleep(100);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "resident-memory");
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+
+    public long kiB() {
+      return peakKiB.accumulateAndGet(anonymousKiB(), Math::max);
+    }
+
+    @Override
+    public void close() {
+      sampler.interrupt();
+    }
+  }
+}
