@@ -2,6 +2,8 @@ package io.novacron.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,9 +30,24 @@ public final class ResidentMemory {
     }
   }
 
-  /** The highest {@link #anonymousKiB()} seen while open, sampled every 100 ms. */
+  /**
+   * Bytes of the JVM's direct buffers, part of the native memory: DJL hands every array it creates
+   * from Java data to PyTorch in one, released only when a garbage collection reaches it.
+   */
+  public static long directBytes() {
+    return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+        .filter(pool -> pool.getName().equals("direct"))
+        .mapToLong(BufferPoolMXBean::getMemoryUsed)
+        .sum();
+  }
+
+  /**
+   * The highest {@link #anonymousKiB()} and {@link #directBytes()} seen while open, sampled every
+   * 100 ms.
+   */
   public static final class Peak implements AutoCloseable {
     private final AtomicLong peakKiB = new AtomicLong(anonymousKiB());
+    private final AtomicLong peakDirect = new AtomicLong(ResidentMemory.directBytes());
     private final Thread sampler;
 
     public Peak() {
@@ -39,6 +56,7 @@ public final class ResidentMemory {
               () -> {
                 while (!Thread.currentThread().isInterrupted()) {
                   peakKiB.accumulateAndGet(anonymousKiB(), Math::max);
+                  peakDirect.accumulateAndGet(ResidentMemory.directBytes(), Math::max);
                   try {
                     Thread.sleep(100);
                   } catch (InterruptedException e) {
@@ -53,6 +71,10 @@ public final class ResidentMemory {
 
     public long kiB() {
       return peakKiB.accumulateAndGet(anonymousKiB(), Math::max);
+    }
+
+    public long directPeakBytes() {
+      return peakDirect.accumulateAndGet(ResidentMemory.directBytes(), Math::max);
     }
 
     @Override

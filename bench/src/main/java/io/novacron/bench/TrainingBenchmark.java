@@ -105,18 +105,25 @@ public final class TrainingBenchmark {
     long peakLive;
     long residentBeforeKiB = ResidentMemory.anonymousKiB();
     long residentPeakKiB;
+    long directPeak;
     try (Connection c = db.connection();
         HeapAfterCollections heap = new HeapAfterCollections();
         ResidentMemory.Peak resident = new ResidentMemory.Peak()) {
       models = trainer.train(c, now);
       peakLive = heap.peak();
       residentPeakKiB = resident.kiB();
+      directPeak = resident.directPeakBytes();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     System.out.printf(
         "  %-22s %6.1f s, heap after a collection at most %,d MB; anonymous resident memory at"
-            + " most +%,d MB over the start (native alone when the heap is pre-touched)%n",
-        label, seconds, peakLive >> 20, (residentPeakKiB - residentBeforeKiB) >> 10);
+            + " most +%,d MB over the start (native alone when the heap is pre-touched), of which"
+            + " direct buffers at most %,d MB%n",
+        label,
+        seconds,
+        peakLive >> 20,
+        (residentPeakKiB - residentBeforeKiB) >> 10,
+        directPeak >> 20);
     for (TrainedModel m : models) {
       System.out.printf(
           "    %-8s %,9d training rows, %,7d scored; MAE model %.2f, best baseline (%s) %.2f%n",

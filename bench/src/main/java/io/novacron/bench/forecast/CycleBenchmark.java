@@ -101,6 +101,7 @@ public final class CycleBenchmark {
     double[] forecastMs = new double[warmup + cycles];
     double[] planMs = new double[warmup + cycles];
     int moves = 0;
+    ResidentMemory.Peak duringCycles = new ResidentMemory.Peak();
     for (int c = 0; c < warmup + cycles; c++) {
       long a = System.nanoTime();
       feed(forecaster, running, level, random, t);
@@ -127,6 +128,8 @@ public final class CycleBenchmark {
       planMs[c] = (e - d) / 1e6;
     }
 
+    long directPeak = duringCycles.directPeakBytes();
+    duringCycles.close();
     usedHeap(); // collect, so the heap's share of what is resident is what it was before
     long afterCyclesKiB = ResidentMemory.anonymousKiB();
 
@@ -178,8 +181,9 @@ public final class CycleBenchmark {
     System.out.printf(
         "  resident outside the heap, from serving the models through the cycles: +%,d MB"
             + " (PyTorch's tensors and allocator, JIT code; heap pages first touched meanwhile"
-            + " count too unless the heap is pre-touched)%n",
-        (afterCyclesKiB - beforeModelsKiB) >> 10);
+            + " count too unless the heap is pre-touched); direct buffers at most %,d MB during"
+            + " the cycles%n",
+        (afterCyclesKiB - beforeModelsKiB) >> 10, directPeak >> 20);
     System.out.printf(
         "  daily profiles to/from an embedded PostgreSQL (hourly and on stop / at start):"
             + " saved in %.0f / %.0f / %.0f ms, loaded in %.0f / %.0f / %.0f ms (%,d MB)%n",

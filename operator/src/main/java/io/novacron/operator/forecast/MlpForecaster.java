@@ -1,8 +1,9 @@
 package io.novacron.operator.forecast;
 
+import static ai.djl.ndarray.types.DataType.FLOAT32;
+
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -12,10 +13,11 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.Batchifier;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import java.io.ByteArrayInputStream;
@@ -24,9 +26,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * Multilayer perceptrons (features → 64 → 32 → 16 → 1, ReLU) on DJL's PyTorch engine that predict
@@ -56,6 +62,7 @@ public final class MlpForecaster implements AutoCloseable {
   private final List<Model> members;
   private final List<Predictor<NDList, NDList>> predictors = new ArrayList<>();
   private final Scaling scaling;
+  private final ByteBuffer batchInputs = nativeFloats(BATCH_ROWS * FeatureState.FEATURES);
 
   private MlpForecaster(List<Model> members, Scaling scaling) {
     this.members = members;
@@ -95,14 +102,13 @@ public final class MlpForecaster implements AutoCloseable {
     }
 
     /**
-     * Standardises rows laid out flat ({@link #flatten}) in place. A feature that never varied in
-     * training (such as the time of day when trained on less than a day) carries nothing the model
-     * learned: it enters as 0 whatever its value now.
+     * Puts the row of inputs that starts at {@code values[offset]} standardised into {@code into}.
+     * A feature that never varied in training (such as the time of day when trained on less than a
+     * day) carries nothing the model learned: it enters as 0 whatever its value now.
      */
-    void standardise(float[] flat) {
-      for (int i = 0; i < flat.length; i++) {
-        int j = i % mean.length;
-        flat[i] = spread[j] <= CONSTANT ? 0 : (flat[i] - mean[j]) / spread[j];
+    void standardise(float[] values, int offset, FloatBuffer into) {
+      for (int j = 0; j < mean.length; j++) {
+        into.put(spread[j] <= CONSTANT ? 0 : (values[offset + j] - mean[j]) / spread[j]);
       }
     }
 
@@ -175,12 +181,10 @@ public final class MlpForecaster implements AutoCloseable {
 
   public static MlpForecaster train(TrainingSet rows, Plan plan) {
     Scaling scaling = Scaling.of(rows);
-    float[] inputs = rows.features().clone();
-    scaling.standardise(inputs);
     List<Model> members = new ArrayList<>();
     try {
       for (int m = 0; m < plan.members(); m++) {
-        members.add(trainMember(inputs, rows.changes(), scaling, plan, plan.seed() + m));
+        members.add(trainMember(rows, scaling, plan, plan.seed() + m));
       }
       return new MlpForecaster(members, scaling);
     } catch (RuntimeException e) {
@@ -189,9 +193,7 @@ public final class MlpForecaster implements AutoCloseable {
     }
   }
 
-  /** {@code inputs}: the standardised rows, flat ({@link Scaling#standardise}). */
-  private static Model trainMember(
-      float[] inputs, float[] changes, Scaling scaling, Plan plan, long seed) {
+  private static Model trainMember(TrainingSet rows, Scaling scaling, Plan plan, long seed) {
     Model model = newModel();
     try {
       ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
@@ -203,25 +205,84 @@ public final class MlpForecaster implements AutoCloseable {
                       .build());
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(plan.batchSize(), FeatureState.FEATURES));
-        NDManager manager = trainer.getManager();
-        NDArray x = manager.create(inputs, inputShape(changes.length));
-        NDArray y = manager.create(changes).div(scaling.changeSpread()).reshape(changes.length, 1);
-        ArrayDataset data =
-            new ArrayDataset.Builder()
-                .setData(x)
-                .optLabels(y)
-                .setSampling(plan.batchSize(), true)
-                .build();
-        EasyTrain.fit(trainer, plan.epochs(), data, null);
+        Batches batches = new Batches(rows, scaling, plan.batchSize(), seed);
+        for (int epoch = 0; epoch < plan.epochs(); epoch++) {
+          batches.shuffle();
+          for (int from = 0; from < rows.size(); from += plan.batchSize()) {
+            try (Batch batch = batches.get(trainer.getManager().newSubManager(), from)) {
+              EasyTrain.trainBatch(trainer, batch);
+              trainer.step();
+            }
+          }
+        }
       }
       return model;
-    } catch (IOException | TranslateException e) {
-      model.close();
-      throw new IllegalStateException("training the forecast model failed: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       model.close();
       throw e;
     }
+  }
+
+  /**
+   * One member's passes over the training rows: shuffled afresh for each pass, each batch
+   * standardised into two buffers that every batch reuses and PyTorch reads in place. DJL's own
+   * dataset (ArrayDataset) gathered each batch through an index array that it handed PyTorch in a
+   * new direct buffer, freed only by a garbage collection, and needed the rows in native memory
+   * too, copied per member: at the operator's limits up to 241 MB of such buffers waited for the
+   * collector during a retraining (bench/run training, README).
+   */
+  private static final class Batches {
+    private final TrainingSet rows;
+    private final Scaling scaling;
+    private final int size;
+    private final int[] order;
+    private final Random random;
+    private final ByteBuffer inputs;
+    private final ByteBuffer targets;
+
+    Batches(TrainingSet rows, Scaling scaling, int size, long seed) {
+      this.rows = rows;
+      this.scaling = scaling;
+      this.size = size;
+      this.order = IntStream.range(0, rows.size()).toArray();
+      this.random = new Random(seed);
+      this.inputs = nativeFloats(size * FeatureState.FEATURES);
+      this.targets = nativeFloats(size);
+    }
+
+    void shuffle() {
+      for (int i = order.length - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int kept = order[i];
+        order[i] = order[j];
+        order[j] = kept;
+      }
+    }
+
+    /**
+     * The batch of the shuffled rows from {@code from} on, its arrays on {@code manager} (which it
+     * closes). Valid until the next batch is taken: they all share the same buffers.
+     */
+    Batch get(NDManager manager, int from) {
+      int count = Math.min(size, order.length - from);
+      FloatBuffer x = inputs.asFloatBuffer();
+      FloatBuffer y = targets.asFloatBuffer();
+      for (int k = 0; k < count; k++) {
+        int row = order[from + k];
+        scaling.standardise(rows.features(), row * FeatureState.FEATURES, x);
+        y.put(rows.changes()[row] / scaling.changeSpread());
+      }
+      // duplicates, as DJL sets the limit of the buffer it is given to the array's size
+      NDList data = new NDList(manager.create(inputs.duplicate(), inputShape(count), FLOAT32));
+      NDList labels = new NDList(manager.create(targets.duplicate(), new Shape(count, 1), FLOAT32));
+      return new Batch(
+          manager, data, labels, count, Batchifier.STACK, Batchifier.STACK, from, order.length);
+    }
+  }
+
+  /** Room for {@code count} floats in the layout PyTorch reads in place, without a copy. */
+  private static ByteBuffer nativeFloats(int count) {
+    return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder());
   }
 
   /** A model from {@link #parameters()} of an earlier one. */
@@ -263,23 +324,28 @@ public final class MlpForecaster implements AutoCloseable {
 
   /**
    * The predicted change of every row, as a fraction of capacity: the members' mean, one forward
-   * pass each per {@link #BATCH_ROWS} rows.
+   * pass each per {@link #BATCH_ROWS} rows. The rows of a pass are standardised into one buffer
+   * that every pass reuses (so calls take turns) and PyTorch reads in place: given Java arrays, DJL
+   * copies them into a new direct buffer per pass and member, which only a garbage collection
+   * frees. DJL gets a duplicate, as it sets the limit of the buffer it is given to the array's
+   * size.
    */
-  public float[] predict(float[][] features) {
+  public synchronized float[] predict(float[][] features) {
     float[] changes = new float[features.length];
-    float[] inputs = flatten(features);
-    scaling.standardise(inputs);
     float share = scaling.changeSpread() / members.size();
     for (int from = 0; from < features.length; from += BATCH_ROWS) {
       int rows = Math.min(BATCH_ROWS, features.length - from);
-      int offset = from * FeatureState.FEATURES;
+      FloatBuffer values = batchInputs.asFloatBuffer();
+      for (int i = 0; i < rows; i++) {
+        scaling.standardise(features[from + i], 0, values);
+      }
       for (int m = 0; m < members.size(); m++) {
         try (NDManager batch = members.get(m).getNDManager().newSubManager()) {
           NDList out =
               predictors
                   .get(m)
                   .predict(
-                      new NDList(batch.create(rowsOf(inputs, offset, rows), inputShape(rows))));
+                      new NDList(batch.create(batchInputs.duplicate(), inputShape(rows), FLOAT32)));
           float[] member = out.singletonOrThrow().toFloatArray();
           for (int i = 0; i < rows; i++) {
             changes[from + i] += member[i] * share;
@@ -294,8 +360,7 @@ public final class MlpForecaster implements AutoCloseable {
 
   /**
    * The model's inputs of each row (its first {@link FeatureState#FEATURES} values), row after row
-   * in one array: the layout PyTorch takes, so DJL copies it once instead of gathering an array per
-   * row.
+   * in one array.
    */
   private static float[] flatten(float[][] rows) {
     int width = FeatureState.FEATURES;
@@ -304,11 +369,6 @@ public final class MlpForecaster implements AutoCloseable {
       System.arraycopy(rows[i], 0, flat, i * width, width);
     }
     return flat;
-  }
-
-  /** A fresh view of the rows for each pass: DJL reads a buffer to its end. */
-  private static FloatBuffer rowsOf(float[] inputs, int offset, int rows) {
-    return FloatBuffer.wrap(inputs, offset, rows * FeatureState.FEATURES).slice();
   }
 
   /** The trained weights, to store and {@link #load} later. */

@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +111,31 @@ class MlpForecasterTest {
         for (int i = 0; i < part.length; i++) {
           assertThat(all[from + i]).as("row %d", from + i).isCloseTo(part[i], within(1e-6f));
         }
+      }
+    }
+  }
+
+  /** Each forward pass's rows go through one buffer the model reuses: callers must take turns. */
+  @Test
+  void forecastsCalledAtOnceFromTwoThreadsAreEachTheirOwn() throws Exception {
+    double[] train = meanReverting(6, 4_000);
+    float[][] first = featuresOf(train);
+    float[][] second = featuresOf(meanReverting(7, 4_000));
+    try (MlpForecaster model =
+        MlpForecaster.train(
+            trainingSet(train, first), new MlpForecaster.Plan(1, 256, 1e-3f, 7, 2))) {
+      float[] firstAlone = model.predict(first);
+      float[] secondAlone = model.predict(second);
+      ExecutorService threads = Executors.newFixedThreadPool(2);
+      try {
+        for (int round = 0; round < 20; round++) {
+          Future<float[]> a = threads.submit(() -> model.predict(first));
+          Future<float[]> b = threads.submit(() -> model.predict(second));
+          assertThat(a.get()).containsExactly(firstAlone);
+          assertThat(b.get()).containsExactly(secondAlone);
+        }
+      } finally {
+        threads.shutdownNow();
       }
     }
   }
