@@ -47,7 +47,7 @@ public final class ResidentMemory {
    */
   public static final class Peak implements AutoCloseable {
     private final AtomicLong peakKiB = new AtomicLong(anonymousKiB());
-    private final AtomicLong peakDirect = new AtomicLong(ResidentMemory.directBytes());
+    private final AtomicLong peakDirect = new AtomicLong(directBytes());
     private final Thread sampler;
 
     public Peak() {
@@ -56,7 +56,7 @@ public final class ResidentMemory {
               () -> {
                 while (!Thread.currentThread().isInterrupted()) {
                   peakKiB.accumulateAndGet(anonymousKiB(), Math::max);
-                  peakDirect.accumulateAndGet(ResidentMemory.directBytes(), Math::max);
+                  peakDirect.accumulateAndGet(directBytes(), Math::max);
                   try {
                     Thread.sleep(100);
                   } catch (InterruptedException e) {
@@ -74,7 +74,7 @@ public final class ResidentMemory {
     }
 
     public long directPeakBytes() {
-      return peakDirect.accumulateAndGet(ResidentMemory.directBytes(), Math::max);
+      return peakDirect.accumulateAndGet(directBytes(), Math::max);
     }
 
     @Override

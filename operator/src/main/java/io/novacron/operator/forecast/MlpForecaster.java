@@ -4,6 +4,7 @@ import static ai.djl.ndarray.types.DataType.FLOAT32;
 
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -272,9 +273,8 @@ public final class MlpForecaster implements AutoCloseable {
         scaling.standardise(rows.features(), row * FeatureState.FEATURES, x);
         y.put(rows.changes()[row] / scaling.changeSpread());
       }
-      // duplicates, as DJL sets the limit of the buffer it is given to the array's size
-      NDList data = new NDList(manager.create(inputs.duplicate(), inputShape(count), FLOAT32));
-      NDList labels = new NDList(manager.create(targets.duplicate(), new Shape(count, 1), FLOAT32));
+      NDList data = new NDList(readInPlace(manager, inputs, inputShape(count)));
+      NDList labels = new NDList(readInPlace(manager, targets, new Shape(count, 1)));
       return new Batch(
           manager, data, labels, count, Batchifier.STACK, Batchifier.STACK, from, order.length);
     }
@@ -283,6 +283,14 @@ public final class MlpForecaster implements AutoCloseable {
   /** Room for {@code count} floats in the layout PyTorch reads in place, without a copy. */
   private static ByteBuffer nativeFloats(int count) {
     return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder());
+  }
+
+  /**
+   * An array of {@code shape} over the start of a {@link #nativeFloats} buffer, no copy made. DJL
+   * gets a duplicate, as it sets the limit of the buffer it is given to the array's size.
+   */
+  private static NDArray readInPlace(NDManager manager, ByteBuffer floats, Shape shape) {
+    return manager.create(floats.duplicate(), shape, FLOAT32);
   }
 
   /** A model from {@link #parameters()} of an earlier one. */
@@ -327,8 +335,7 @@ public final class MlpForecaster implements AutoCloseable {
    * pass each per {@link #BATCH_ROWS} rows. The rows of a pass are standardised into one buffer
    * that every pass reuses (so calls take turns) and PyTorch reads in place: given Java arrays, DJL
    * copies them into a new direct buffer per pass and member, which only a garbage collection
-   * frees. DJL gets a duplicate, as it sets the limit of the buffer it is given to the array's
-   * size.
+   * frees.
    */
   public synchronized float[] predict(float[][] features) {
     float[] changes = new float[features.length];
@@ -344,8 +351,7 @@ public final class MlpForecaster implements AutoCloseable {
           NDList out =
               predictors
                   .get(m)
-                  .predict(
-                      new NDList(batch.create(batchInputs.duplicate(), inputShape(rows), FLOAT32)));
+                  .predict(new NDList(readInPlace(batch, batchInputs, inputShape(rows))));
           float[] member = out.singletonOrThrow().toFloatArray();
           for (int i = 0; i < rows; i++) {
             changes[from + i] += member[i] * share;
