@@ -287,10 +287,12 @@ public final class MlpForecaster implements AutoCloseable {
 
   /**
    * An array of {@code shape} over the start of a {@link #nativeFloats} buffer, no copy made. DJL
-   * gets a duplicate, as it sets the limit of the buffer it is given to the array's size.
+   * gets a duplicate limited to the array's size: it would set the limit of the buffer itself, and
+   * it logs a warning for every buffer longer than the array.
    */
   private static NDArray readInPlace(NDManager manager, ByteBuffer floats, Shape shape) {
-    return manager.create(floats.duplicate(), shape, FLOAT32);
+    ByteBuffer view = floats.duplicate().limit(Math.toIntExact(shape.size() * Float.BYTES));
+    return manager.create(view, shape, FLOAT32);
   }
 
   /** A model from {@link #parameters()} of an earlier one. */
