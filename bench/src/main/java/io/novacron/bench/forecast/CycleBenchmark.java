@@ -7,21 +7,16 @@ import io.novacron.operator.forecast.Forecaster;
 import io.novacron.operator.forecast.MlpForecaster;
 import io.novacron.operator.forecast.Resource;
 import io.novacron.operator.forecast.SavedProfiles;
-import io.novacron.operator.forecast.TrainedModel;
-import io.novacron.operator.metrics.RunningVms.RunningVm;
-import io.novacron.operator.metrics.VmSample;
 import io.novacron.operator.placement.HostView;
 import io.novacron.operator.placement.PlacementPlanner;
 import io.novacron.operator.placement.RebalancePlanner;
 import io.novacron.operator.placement.VmRequest;
 import io.novacron.operator.store.Database;
 import io.novacron.operator.store.DatabaseSettings;
-import io.novacron.operator.testing.RandomModels;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * One forecasting cycle for 10,000 VMs on 1,000 hosts, timed piece by piece: one sample per VM into
@@ -42,53 +36,19 @@ import java.util.UUID;
  * load every VM's daily profiles. Args: [vms=10000] [hosts=1000] [measured cycles=30].
  */
 public final class CycleBenchmark {
-  private static final Duration STEP = Duration.ofSeconds(10);
-  private static final Duration HORIZON = Duration.ofMinutes(5);
-
   public static void main(String[] args) {
     int vms = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int hosts = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
     int cycles = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     DjlSetup.configure(Path.of("").toAbsolutePath().resolve("bench/target/djl"));
     Random random = new Random(3);
-    byte[] weights = RandomModels.weights(random, 2048, 256);
 
     long heapBefore = usedHeap();
-    Forecaster forecaster = new Forecaster(STEP, HORIZON);
-    List<RunningVm> running = new ArrayList<>();
-    double[] level = new double[vms];
-    for (int v = 0; v < vms; v++) {
-      running.add(
-          new RunningVm(
-              new UUID(0xc1c1e, v).toString(), "ns", "vm-" + v, "pool", "h" + (v % hosts), "x"));
-      level[v] = 5 + random.nextDouble() * 60;
-    }
-    Instant t = Instant.parse("2026-11-21T00:00:00Z");
-    for (int slot = 0; slot < 288; slot++) { // a day, one sample per 5 minutes: profiles filled
-      feed(forecaster, running, level, random, t);
-      t = t.plus(Duration.ofMinutes(5));
-    }
-    for (int warm = 0; warm < 360; warm++) { // an hour of samples before measuring
-      feed(forecaster, running, level, random, t);
-      t = t.plus(STEP);
-    }
+    ServedPool pool = new ServedPool(vms, hosts, random);
+    Forecaster forecaster = pool.forecaster();
     long heapAfter = usedHeap();
     long beforeModelsKiB = ResidentMemory.anonymousKiB();
-    for (Resource r : Resource.values()) {
-      forecaster.serve(
-          new TrainedModel(
-              1,
-              r,
-              HORIZON,
-              t,
-              1,
-              1,
-              new TrainedModel.Score(1, 0.9),
-              "last value",
-              new TrainedModel.Score(2, 0.8),
-              1,
-              weights));
-    }
+    pool.serveModels();
     List<HostView> views = new ArrayList<>();
     for (int h = 0; h < hosts; h++) {
       // 8 CPUs for ten 2-vCPU VMs: the busier hosts are forecast above the ceiling
@@ -104,8 +64,7 @@ public final class CycleBenchmark {
     ResidentMemory.Peak duringCycles = new ResidentMemory.Peak();
     for (int c = 0; c < warmup + cycles; c++) {
       long a = System.nanoTime();
-      feed(forecaster, running, level, random, t);
-      t = t.plus(STEP);
+      pool.sample(ServedPool.STEP);
       long b = System.nanoTime();
       List<Forecaster.VmForecast> forecasts = forecaster.forecastAll();
       long d = System.nanoTime();
@@ -141,15 +100,15 @@ public final class CycleBenchmark {
       }
     }
     double oneByOneMs;
-    try (MlpForecaster model = MlpForecaster.load(weights)) {
+    try (MlpForecaster model = MlpForecaster.load(pool.weights())) {
       long a = System.nanoTime();
       for (float[] row : rows) {
         model.predict(new float[][] {row});
       }
       oneByOneMs = (System.nanoTime() - a) / 1e6;
     }
-    ProfileSaving saving = saveAndLoadProfiles(forecaster, t);
-    forecaster.close();
+    ProfileSaving saving = saveAndLoadProfiles(forecaster, pool.now());
+    pool.close();
 
     System.out.printf(
         "%nForecast cycle, %,d VMs on %,d hosts (median of %d cycles after %d warm-up cycles):%n",
@@ -223,31 +182,6 @@ public final class CycleBenchmark {
       throw new IllegalStateException(e);
     }
     return new ProfileSaving(saveMs, loadMs);
-  }
-
-  private static void feed(
-      Forecaster forecaster, List<RunningVm> running, double[] level, Random random, Instant at) {
-    for (int v = 0; v < running.size(); v++) {
-      double cpu = Math.max(0, Math.min(100, level[v] + random.nextGaussian() * 5));
-      double bytes = level[v] * 1e4 * (1 + random.nextDouble());
-      forecaster.accept(
-          running.get(v),
-          new VmSample(
-              running.get(v).uid(),
-              at,
-              cpu,
-              List.of(cpu),
-              1L << 30,
-              2L << 30,
-              2L << 30,
-              (1L << 30) + (64L << 20),
-              bytes,
-              bytes / 2,
-              10,
-              5,
-              bytes * 3,
-              bytes));
-    }
   }
 
   private static long usedHeap() {

@@ -38,7 +38,9 @@ public final class EvaluateTraces {
   private static final int[] HORIZON_MINUTES = {1, 5, 30};
   private static final int DAY = 86_400;
   private static final int[] WINDOW_MINUTES = {1, 5, 15, 30, 60};
-  private static final int ROWS_PER_TIMELINE = 12_000;
+
+  /** {@code -Dforecast.rows=N} trains on another number of rows per timeline. */
+  private static final int ROWS_PER_TIMELINE = Integer.getInteger("forecast.rows", 12_000);
 
   public static void main(String[] args) throws IOException {
     Path repo = Path.of("").toAbsolutePath();
@@ -185,11 +187,11 @@ public final class EvaluateTraces {
   private static MlpForecaster.Plan plan() {
     MlpForecaster.Plan standard = MlpForecaster.Plan.standard();
     return new MlpForecaster.Plan(
-        standard.epochs(),
+        Integer.getInteger("forecast.epochs", standard.epochs()),
         standard.batchSize(),
         standard.learningRate(),
         Long.getLong("forecast.seed", standard.seed()),
-        standard.members());
+        Integer.getInteger("forecast.members", standard.members()));
   }
 
   /** The newest 20 % of the training part: where the blend weight is chosen. */
@@ -325,7 +327,7 @@ public final class EvaluateTraces {
         "  %-18s %-34s %-22s %-22s %-30s %-30s %-22s%n",
         trace.name(),
         cell(blendError)
-            + String.format(" w=%.2f", weight)
+            + String.format(" w=%.2f v=%.3f", weight, validationError)
             + (blendError.meanAbsoluteError() < bestBaseline ? " *" : ""),
         cell(mlpError) + (mlpError.meanAbsoluteError() < bestBaseline ? " *" : ""),
         cell(lastError),

@@ -1,0 +1,129 @@
+package io.novacron.bench;
+
+import io.novacron.bench.forecast.ServedPool;
+import io.novacron.operator.forecast.ModelTrainer;
+import io.novacron.operator.forecast.TrainedModel;
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The forecaster's memory in one process doing both of its jobs at once: serving forecasts for
+ * 10,000 VMs on 1,000 hosts (a sample per VM and every VM forecast, once a second; the operator
+ * forecasts once a minute) while one retraining at the operator's limits runs. Measured from before
+ * the pool's state was built and PyTorch loaded: the most heap a garbage collection left behind,
+ * and the anonymous resident memory beyond the start (native alone when the heap is pre-touched).
+ */
+final class WhileServing {
+  private static final int VMS = 10_000;
+  private static final int HOSTS = 1_000;
+  private static final long CYCLE_MS = 1_000;
+
+  private WhileServing() {}
+
+  static void run(BenchDatabase db, ModelTrainer trainer, Instant now) throws Exception {
+    System.gc();
+    long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    long residentBeforeKiB = ResidentMemory.anonymousKiB();
+    ExecutorService servingThread = Executors.newSingleThreadExecutor();
+    try (LiveHeap heap = new LiveHeap();
+        ResidentMemory.Peak resident = new ResidentMemory.Peak();
+        ServedPool pool = new ServedPool(VMS, HOSTS, new Random(3))) {
+      pool.serveModels();
+      AtomicBoolean training = new AtomicBoolean(true);
+      Future<List<Double>> served = servingThread.submit(() -> serve(pool, training));
+      long started = System.nanoTime();
+      List<TrainedModel> models;
+      try (Connection c = db.connection()) {
+        models = trainer.train(c, now);
+      } finally {
+        training.set(false);
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      List<Double> cycleMs = served.get();
+      Collections.sort(cycleMs);
+      long heapMb = Math.max(0, heap.peak() - heapBefore) >> 20;
+      long nativeMb = (resident.kiB() - residentBeforeKiB) >> 10;
+      System.out.printf(
+          "  retraining at the operator's limits while serving %,d VMs: %.1f s, %d models;"
+              + " %,d cycles served meanwhile (sample + forecast every VM), median %.0f ms, slowest"
+              + " %.0f ms%n",
+          VMS,
+          seconds,
+          models.size(),
+          cycleMs.size(),
+          cycleMs.get(cycleMs.size() / 2),
+          cycleMs.get(cycleMs.size() - 1));
+      System.out.printf(
+          "  from before the pool's state and PyTorch: live heap at most +%,d MB (%d full"
+              + " collections);"
+              + " anonymous resident memory at most +%,d MB (native alone when the heap is"
+              + " pre-touched), of which direct buffers at most %,d MB; together at most %,d MB"
+              + " (the two peaks added, whether or not they came at once)%n",
+          heapMb, heap.samples(), nativeMb, resident.directPeakBytes() >> 20, heapMb + nativeMb);
+    } finally {
+      servingThread.shutdownNow();
+    }
+  }
+
+  /** The most heap a full collection, made every {@link #EVERY_MS}, left behind. */
+  private static final class LiveHeap implements AutoCloseable {
+    private static final long EVERY_MS = 5_000;
+    private final ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicLong peak = new AtomicLong();
+    private final AtomicInteger samples = new AtomicInteger();
+
+    LiveHeap() {
+      collector.scheduleWithFixedDelay(
+          () -> {
+            System.gc();
+            peak.accumulateAndGet(
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+            samples.incrementAndGet();
+          },
+          EVERY_MS,
+          EVERY_MS,
+          TimeUnit.MILLISECONDS);
+    }
+
+    long peak() {
+      return peak.get();
+    }
+
+    int samples() {
+      return samples.get();
+    }
+
+    @Override
+    public void close() {
+      collector.shutdownNow();
+    }
+  }
+
+  /** Cycles until training ends; the milliseconds each took. */
+  private static List<Double> serve(ServedPool pool, AtomicBoolean training)
+      throws InterruptedException {
+    List<Double> cycleMs = new ArrayList<>();
+    while (training.get()) {
+      long started = System.nanoTime();
+      pool.sample(ServedPool.STEP);
+      pool.forecaster().forecastAll();
+      double tookMs = (System.nanoTime() - started) / 1e6;
+      cycleMs.add(tookMs);
+      Thread.sleep(Math.max(0, CYCLE_MS - (long) tookMs));
+    }
+    return cycleMs;
+  }
+}
