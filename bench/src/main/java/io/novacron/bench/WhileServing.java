@@ -34,9 +34,11 @@ final class WhileServing {
   private WhileServing() {}
 
   static void run(BenchDatabase db, ModelTrainer trainer, Instant now) throws Exception {
-    System.gc();
+    long directLeftMb = ResidentMemory.directBytes() >> 20;
+    double settleSeconds = releaseDirectBuffers();
     long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     long residentBeforeKiB = ResidentMemory.anonymousKiB();
+    long directBeforeMb = ResidentMemory.directBytes() >> 20;
     ExecutorService servingThread = Executors.newSingleThreadExecutor();
     try (LiveHeap heap = new LiveHeap();
         ResidentMemory.Peak resident = new ResidentMemory.Peak();
@@ -66,6 +68,10 @@ final class WhileServing {
           cycleMs.size(),
           cycleMs.get(cycleMs.size() / 2),
           cycleMs.get(cycleMs.size() - 1));
+      System.out.printf(
+          "  direct buffers left from writing the history %,d MB, %,d MB after collecting for %.0f"
+              + " s; the measure starts there%n",
+          directLeftMb, directBeforeMb, settleSeconds);
       System.out.printf(
           "  from before the pool's state and PyTorch: live heap at most +%,d MB (%d full"
               + " collections);"
@@ -110,6 +116,21 @@ final class WhileServing {
     public void close() {
       collector.shutdownNow();
     }
+  }
+
+  /**
+   * Collects until the direct buffers left over from writing the history are released (within a
+   * minute); freed later, in the middle of the run, they would hide as much native memory. Returns
+   * the seconds it took.
+   */
+  private static double releaseDirectBuffers() throws InterruptedException {
+    long started = System.nanoTime();
+    for (int i = 0; i < 60 && ResidentMemory.directBytes() > 1 << 20; i++) {
+      System.gc();
+      Thread.sleep(1_000);
+    }
+    System.gc();
+    return (System.nanoTime() - started) / 1e9;
   }
 
   /** Cycles until training ends; the milliseconds each took. */

@@ -85,10 +85,10 @@ public final class MlpForecaster implements AutoCloseable {
       float[] x = rows.features();
       float[] mean = new float[width];
       float[] spread = new float[width];
-      for (int i = 0; i < x.length; i++) {
+      for (int i = 0; i < n * width; i++) {
         mean[i % width] += x[i] / n;
       }
-      for (int i = 0; i < x.length; i++) {
+      for (int i = 0; i < n * width; i++) {
         float d = x[i] - mean[i % width];
         spread[i % width] += d * d / n;
       }
@@ -96,7 +96,8 @@ public final class MlpForecaster implements AutoCloseable {
         spread[j] = (float) Math.max(CONSTANT, Math.sqrt(spread[j]));
       }
       double changeSquares = 0;
-      for (float c : rows.changes()) {
+      for (int i = 0; i < n; i++) {
+        float c = rows.changes()[i];
         changeSquares += (double) c * c / n;
       }
       return new Scaling(mean, spread, (float) Math.max(1e-6, Math.sqrt(changeSquares)));
@@ -145,10 +146,32 @@ public final class MlpForecaster implements AutoCloseable {
   /**
    * Training rows, flat: row i's inputs are {@code features[i * FEATURES]} onwards (the layout the
    * model takes; a million rows are one array of 44 MB instead of a million arrays taking 68 MB),
-   * and the change each row learns, as fractions.
+   * and the change each row learns, as fractions. The first {@code size} rows count; the arrays may
+   * be longer, as sized before the rows were known (a trimmed copy would hold both while copying).
    */
-  public record TrainingSet(float[] features, float[] changes) {
+  public record TrainingSet(float[] features, float[] changes, int size) {
     public TrainingSet {
+      if (size < 0
+          || changes.length < size
+          || features.length < (long) size * FeatureState.FEATURES) {
+        throw new IllegalArgumentException(
+            features.length
+                + " inputs and "
+                + changes.length
+                + " changes do not hold "
+                + size
+                + " rows of "
+                + FeatureState.FEATURES
+                + " inputs");
+      }
+    }
+
+    /** Arrays the rows fill exactly. */
+    public TrainingSet(float[] features, float[] changes) {
+      this(features, changes, rowsFilling(features, changes));
+    }
+
+    private static int rowsFilling(float[] features, float[] changes) {
       if (features.length != (long) changes.length * FeatureState.FEATURES) {
         throw new IllegalArgumentException(
             features.length
@@ -158,15 +181,12 @@ public final class MlpForecaster implements AutoCloseable {
                 + changes.length
                 + " rows");
       }
+      return changes.length;
     }
 
     /** From rows that each hold at least the model's inputs (such as whole feature rows). */
     public static TrainingSet of(float[][] rows, float[] changes) {
       return new TrainingSet(flatten(rows), changes);
-    }
-
-    public int size() {
-      return changes.length;
     }
   }
 

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.stream.DoubleStream;
 import java.util.stream.LongStream;
@@ -94,7 +93,7 @@ public final class ModelTrainer {
    * (bench/run training; README).
    */
   public List<TrainedModel> train(Connection c, Instant now) throws SQLException {
-    Optional<Window> window = inReadTransaction(c, () -> window(c, now));
+    Optional<Window> window = window(c, now);
     if (window.isEmpty()) {
       return List.of();
     }
@@ -118,19 +117,22 @@ public final class ModelTrainer {
   }
 
   /**
-   * Where the history learnt from starts, and where its validation window and that window's two
-   * halves begin (epoch seconds).
+   * Where the history learnt from starts, where its validation window and that window's two halves
+   * begin (epoch seconds), and at most how many training rows it holds (a sample per step of every
+   * VM from the earliest sample on).
    */
-  private record Window(Instant from, long cut, long middle, boolean learnsTimeOfDay) {}
+  private record Window(
+      Instant from, long cut, long middle, boolean learnsTimeOfDay, long trainingRowsAtMost) {}
 
   private Optional<Window> window(Connection c, Instant now) throws SQLException {
     Instant from = now.minus(history);
-    OptionalLong earliest = earliestSample(c, from, now);
-    if (earliest.isEmpty()) {
+    Optional<Earliest> found = earliestSample(c, from, now);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
+    long earliest = found.get().epochSecond();
     // the history actually there (a new installation has less than asked for) sets the cut
-    long span = now.getEpochSecond() - earliest.getAsLong();
+    long span = now.getEpochSecond() - earliest;
     long cut = now.getEpochSecond() - (long) (span * VALIDATION_SHARE);
     // the older half of the validation window chooses the baseline and the blend weight, the
     // newer half scores them: scored where they were chosen, they would look better than they are
@@ -138,7 +140,8 @@ public final class ModelTrainer {
     // less than a day cannot teach a daily pattern: the validation window would hold times of day
     // never seen in training
     boolean learnsTimeOfDay = span >= Duration.ofDays(1).toSeconds();
-    return Optional.of(new Window(from, cut, middle, learnsTimeOfDay));
+    long rowsAtMost = found.get().vms() * ((cut - earliest) / step.toSeconds() + 1);
+    return Optional.of(new Window(from, cut, middle, learnsTimeOfDay, rowsAtMost));
   }
 
   private interface Read<T> {
@@ -202,12 +205,13 @@ public final class ModelTrainer {
   /** One resource's rows from every series: bounded, uniform samples of each kind. */
   private final class Rows {
     final Window window;
-    final TrainingRows training = new TrainingRows(limits.trainingRows(), plan.seed());
+    final TrainingRows training;
     final Origins choosing = new Origins(limits.validationOrigins(), plan.seed() + 1);
     final Origins scoring = new Origins(limits.validationOrigins(), plan.seed() + 2);
 
     Rows(Window window) {
       this.window = window;
+      training = new TrainingRows(limits.trainingRows(), plan.seed(), window.trainingRowsAtMost());
     }
 
     void add(Series s, Resource resource) {
@@ -342,15 +346,19 @@ public final class ModelTrainer {
    * The first sample time (epoch seconds) within [from, to) of the VMs learnt from: one probe of
    * the primary key per VM, not a scan of the history.
    */
-  private OptionalLong earliestSample(Connection c, Instant from, Instant to) throws SQLException {
+  /** The earliest sample of the chosen VMs, and how many of them have samples in the range. */
+  private record Earliest(long epochSecond, long vms) {}
+
+  private Optional<Earliest> earliestSample(Connection c, Instant from, Instant to)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(EARLIEST_SAMPLE)) {
       bindChosenVmsAndRange(ps, from, to);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         Timestamp first = rs.getTimestamp(1);
         return first == null
-            ? OptionalLong.empty()
-            : OptionalLong.of(first.toInstant().getEpochSecond());
+            ? Optional.empty()
+            : Optional.of(new Earliest(first.toInstant().getEpochSecond(), rs.getLong(2)));
       }
     }
   }
@@ -359,10 +367,13 @@ public final class ModelTrainer {
   private static final String CHOSEN_VMS =
       "WITH chosen AS (SELECT vm_uid FROM vm_inventory ORDER BY md5(vm_uid::text) LIMIT ?)";
 
-  /** The earliest sample of the chosen VMs; parameters as {@link #bindChosenVmsAndRange}. */
+  /**
+   * The earliest sample of the chosen VMs and how many have samples; parameters as {@link
+   * #bindChosenVmsAndRange}.
+   */
   static final String EARLIEST_SAMPLE =
       CHOSEN_VMS
-          + " SELECT min(first.ts) FROM chosen CROSS JOIN LATERAL"
+          + " SELECT min(first.ts), count(first.ts) FROM chosen CROSS JOIN LATERAL"
           + " (SELECT s.ts FROM vm_samples s WHERE s.vm_uid = chosen.vm_uid"
           + " AND s.ts >= ? AND s.ts < ? ORDER BY s.ts LIMIT 1) first";
 

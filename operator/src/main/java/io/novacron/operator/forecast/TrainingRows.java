@@ -5,19 +5,25 @@ import java.util.Arrays;
 /**
  * A uniform sample of at most {@code capacity} training rows (the model's inputs and the change
  * that followed), kept flat: ~48 bytes a row where arrays per row take ~90, so the operator's
- * million rows per resource fit in ~48 MB. Grows as rows come, so a short history costs little.
- * Handed over to training whole ({@link #takeTrainingSet}), not copied.
+ * million rows per resource fit in ~48 MB. Sized up front for the rows expected, so a short history
+ * costs little and a long one is not copied while it grows (the old and the new arrays would both
+ * be live: ~73 MB at the last doubling to a million rows); grows only if more come. Handed over to
+ * training whole ({@link #takeTrainingSet}), not copied.
  */
 final class TrainingRows {
   private static final int WIDTH = FeatureState.FEATURES;
   private final int capacity;
   private final Reservoir reservoir;
-  private float[] features = new float[0];
-  private float[] changes = new float[0];
+  private float[] features;
+  private float[] changes;
 
-  TrainingRows(int capacity, long seed) {
+  /** {@code expectedRows}: how many rows will be offered, as far as known (0 if not). */
+  TrainingRows(int capacity, long seed, long expectedRows) {
     this.capacity = capacity;
     reservoir = new Reservoir(capacity, seed);
+    int rows = (int) Math.max(0, Math.min(capacity, expectedRows));
+    features = new float[rows * WIDTH];
+    changes = new float[rows];
   }
 
   /** Offers a row: {@code row} holds at least the model's inputs, copied if kept. */
@@ -52,17 +58,12 @@ final class TrainingRows {
   }
 
   /**
-   * The rows as a training set, their arrays handed over (trimmed only if the sample is not full):
-   * a copy of a million rows would hold another 48 MB while the model trains. Rows can be neither
-   * added nor read here afterwards.
+   * The rows as a training set, their arrays handed over, untrimmed: a copy of a million rows would
+   * hold another 48 MB while the model trains. Rows can be neither added nor read here afterwards.
    */
   MlpForecaster.TrainingSet takeTrainingSet() {
     checkNotTaken();
-    int n = size();
-    MlpForecaster.TrainingSet set =
-        new MlpForecaster.TrainingSet(
-            features.length == n * WIDTH ? features : Arrays.copyOf(features, n * WIDTH),
-            changes.length == n ? changes : Arrays.copyOf(changes, n));
+    MlpForecaster.TrainingSet set = new MlpForecaster.TrainingSet(features, changes, size());
     features = null;
     changes = null;
     return set;

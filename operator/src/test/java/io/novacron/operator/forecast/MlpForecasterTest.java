@@ -194,6 +194,24 @@ class MlpForecasterTest {
     }
   }
 
+  /** Arrays sized before the rows were known end in room never filled; none of it is learnt. */
+  @Test
+  void onlyTheRowsOfATrainingSetAreLearntNotTheRoomAfterThem() {
+    double[] train = meanReverting(11, 2_000);
+    MlpForecaster.TrainingSet exact = trainingSet(train, featuresOf(train));
+    int n = exact.size();
+    float[] features = Arrays.copyOf(exact.features(), (n + 500) * FeatureState.FEATURES);
+    float[] changes = Arrays.copyOf(exact.changes(), n + 500);
+    Arrays.fill(features, n * FeatureState.FEATURES, features.length, 1e6f);
+    Arrays.fill(changes, n, changes.length, 1e6f);
+    MlpForecaster.Plan plan = new MlpForecaster.Plan(1, 256, 1e-3f, 7, 1);
+    try (MlpForecaster fromExact = MlpForecaster.train(exact, plan);
+        MlpForecaster fromRoomy =
+            MlpForecaster.train(new MlpForecaster.TrainingSet(features, changes, n), plan)) {
+      assertThat(fromRoomy.parameters()).isEqualTo(fromExact.parameters());
+    }
+  }
+
   @Test
   void aTrainingSetWhoseInputsDoNotFillItsRowsIsRefused() {
     int width = FeatureState.FEATURES;
@@ -202,6 +220,11 @@ class MlpForecasterTest {
         .hasMessageContaining("for each of 2 rows");
     assertThat(new MlpForecaster.TrainingSet(new float[2 * width], new float[2]).size())
         .isEqualTo(2);
+    assertThat(new MlpForecaster.TrainingSet(new float[3 * width], new float[3], 2).size())
+        .isEqualTo(2);
+    assertThatThrownBy(() -> new MlpForecaster.TrainingSet(new float[2 * width], new float[3], 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("do not hold 3 rows");
   }
 
   @Test

@@ -54,12 +54,14 @@ class ReservoirTest {
 
   /**
    * Training rows kept flat stay whole: every row of the sample has the inputs and the change it
-   * was offered with, below the capacity in order, above it replaced in place.
+   * was offered with, below the capacity in order, above it replaced in place; sized for the rows
+   * expected they are never copied to grow, and more rows than expected still fit.
    */
   @Test
   void trainingRowsKeepEachRowsInputsWithItsChange() {
-    TrainingRows below = new TrainingRows(5_000, 1);
-    TrainingRows above = new TrainingRows(1_500, 1);
+    TrainingRows below = new TrainingRows(5_000, 1, 3_000);
+    TrainingRows above = new TrainingRows(1_500, 1, 0);
+    TrainingRows moreThanExpected = new TrainingRows(5_000, 1, 100);
     for (int i = 0; i < 3_000; i++) {
       float[] row = new float[FeatureState.ROW];
       for (int j = 0; j < row.length; j++) {
@@ -67,6 +69,7 @@ class ReservoirTest {
       }
       below.add(row, -i);
       above.add(row, -i);
+      moreThanExpected.add(row, -i);
     }
     float[] lastValues = new float[above.size()];
     for (int k = 0; k < lastValues.length; k++) {
@@ -78,6 +81,11 @@ class ReservoirTest {
     assertThat(all.features()).hasSize(3_000 * width);
     assertThat(all.features()[2_999 * width]).isEqualTo(2_999f);
     assertThat(all.features()[2_999 * width + 1]).isEqualTo(2_999.01f);
+    MlpForecaster.TrainingSet grown = moreThanExpected.takeTrainingSet();
+    assertThat(grown.size()).isEqualTo(3_000);
+    assertThat(grown.changes()).hasSizeGreaterThanOrEqualTo(3_000); // doubled from 100, untrimmed
+    assertThat(grown.features()[2_999 * width + 1]).isEqualTo(2_999.01f);
+    assertThat(grown.changes()[2_999]).isEqualTo(-2_999f);
     MlpForecaster.TrainingSet sampled = above.takeTrainingSet();
     assertThat(sampled.size()).isEqualTo(1_500);
     assertThat(sampled.features()).hasSize(1_500 * width);
