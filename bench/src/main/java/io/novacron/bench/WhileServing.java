@@ -42,7 +42,7 @@ final class WhileServing {
     ExecutorService servingThread = Executors.newSingleThreadExecutor();
     try (LiveHeap heap = new LiveHeap();
         ResidentMemory.Peak resident = new ResidentMemory.Peak();
-        ServedPool pool = new ServedPool(VMS, HOSTS, new Random(3))) {
+        ServedPool pool = newPool()) {
       pool.serveModels();
       AtomicBoolean training = new AtomicBoolean(true);
       Future<List<Double>> served = servingThread.submit(() -> serve(pool, training));
@@ -116,6 +116,12 @@ final class WhileServing {
     public void close() {
       collector.shutdownNow();
     }
+  }
+
+  /** PyTorch is loaded here, inside the measure, to train the model the pool serves. */
+  private static ServedPool newPool() {
+    Random random = new Random(3);
+    return new ServedPool(VMS, HOSTS, random, ServedPool.randomWeights(random));
   }
 
   /**

@@ -15,8 +15,8 @@ import java.util.UUID;
 
 /**
  * The operator's forecaster for a pool of simulated VMs, each sampled around its own level: a day
- * of samples (every VM's daily profile filled) and an hour at the sampling step behind it, and a
- * model of random weights serving every resource.
+ * of samples (every VM's daily profile filled) and an hour at the sampling step behind it, and one
+ * model serving every resource.
  */
 public final class ServedPool implements AutoCloseable {
   public static final Duration STEP = Duration.ofSeconds(10);
@@ -29,10 +29,18 @@ public final class ServedPool implements AutoCloseable {
   private final byte[] weights;
   private Instant now = Instant.parse("2026-11-21T00:00:00Z");
 
-  /** The VMs with their history; models are served by {@link #serveModels()}. */
-  public ServedPool(int vms, int hosts, Random random) {
+  /** A model of random weights, trained here on DJL's PyTorch engine (loading it if need be). */
+  public static byte[] randomWeights(Random random) {
+    return RandomModels.weights(random, 2048, 256);
+  }
+
+  /**
+   * The VMs with their history; {@link #serveModels()} serves {@code weights} (from {@link
+   * #randomWeights}) for every resource.
+   */
+  public ServedPool(int vms, int hosts, Random random, byte[] weights) {
     this.random = random;
-    this.weights = RandomModels.weights(random, 2048, 256);
+    this.weights = weights;
     this.level = new double[vms];
     for (int v = 0; v < vms; v++) {
       running.add(
@@ -95,10 +103,6 @@ public final class ServedPool implements AutoCloseable {
 
   public Forecaster forecaster() {
     return forecaster;
-  }
-
-  public byte[] weights() {
-    return weights;
   }
 
   public Instant now() {
