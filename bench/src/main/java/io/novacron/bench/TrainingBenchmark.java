@@ -45,6 +45,10 @@ public final class TrainingBenchmark {
     int vms = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int hours = args.length > 1 ? Integer.parseInt(args[1]) : 48;
     String mode = args.length > 2 ? args[2] : "";
+    if (!List.of("", "every-row", "while-serving").contains(mode)) {
+      throw new IllegalArgumentException(
+          "the third argument is every-row or while-serving, not " + mode);
+    }
     Path repo = Path.of("").toAbsolutePath();
     DjlSetup.configure(repo.resolve("bench/target/djl"));
     TraceReplay replay = TraceReplay.load(TraceReplay.defaultFiles(repo));

@@ -61,7 +61,8 @@ public final class EvaluateTraces {
         traces.size(), files.size(), TRAIN_SHARE * 100);
     System.out.println(
         "Cells: MAE (percentage points) / 1 - WAPE / 4-bucket accuracy. * = model beats the best"
-            + " baseline (lowest MAE).");
+            + " baseline (lowest MAE). w = the MLP's share of the blend, v = the blend's MAE on the"
+            + " validation window (the newest 20 % of the training part), where w is chosen.");
     Map<String, int[]> wins = new LinkedHashMap<>();
     for (Resource resource : Resource.values()) {
       for (int minutes : HORIZON_MINUTES) {
@@ -182,7 +183,9 @@ public final class EvaluateTraces {
 
   /**
    * The operator's training plan; {@code -Dforecast.seed=N} (e.g. through JDK_JAVA_OPTIONS) starts
-   * its networks from another seed, to see how much of a lead is seed noise.
+   * its networks from another seed, to see how much of a lead is seed noise, and {@code
+   * -Dforecast.epochs} and {@code -Dforecast.members} change the passes and the networks, to be
+   * judged by the validation error the rows print ({@code v=}).
    */
   private static MlpForecaster.Plan plan() {
     MlpForecaster.Plan standard = MlpForecaster.Plan.standard();

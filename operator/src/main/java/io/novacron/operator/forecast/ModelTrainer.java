@@ -140,7 +140,7 @@ public final class ModelTrainer {
     // less than a day cannot teach a daily pattern: the validation window would hold times of day
     // never seen in training
     boolean learnsTimeOfDay = span >= Duration.ofDays(1).toSeconds();
-    long rowsAtMost = found.get().vms() * ((cut - earliest) / step.toSeconds() + 1);
+    long rowsAtMost = found.get().vms() * ((cut - earliest) / Math.max(1, step.toSeconds()) + 1);
     return Optional.of(new Window(from, cut, middle, learnsTimeOfDay, rowsAtMost));
   }
 
@@ -342,13 +342,13 @@ public final class ModelTrainer {
         });
   }
 
+  /** The earliest sample of the chosen VMs, and how many of them have samples in the range. */
+  private record Earliest(long epochSecond, long vms) {}
+
   /**
    * The first sample time (epoch seconds) within [from, to) of the VMs learnt from: one probe of
    * the primary key per VM, not a scan of the history.
    */
-  /** The earliest sample of the chosen VMs, and how many of them have samples in the range. */
-  private record Earliest(long epochSecond, long vms) {}
-
   private Optional<Earliest> earliestSample(Connection c, Instant from, Instant to)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(EARLIEST_SAMPLE)) {
