@@ -121,6 +121,7 @@ public final class HostConnection implements AutoCloseable {
             null);
       }
     }
+    LibvirtErrorLog.install();
     try {
       Connect conn = new Connect(uri, false);
       synchronized (this) {

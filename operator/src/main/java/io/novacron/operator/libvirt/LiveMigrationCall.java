@@ -44,6 +44,7 @@ public final class LiveMigrationCall {
    */
   public static void migrate(String sourceUri, String targetUri, String uuid, Options options) {
     Connect source = null;
+    LibvirtErrorLog.install();
     try {
       source = new Connect(sourceUri, false);
       Domain domain = source.domainLookupByUUIDString(uuid);
