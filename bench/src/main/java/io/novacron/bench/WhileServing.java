@@ -23,8 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The forecaster's memory in one process doing both of its jobs at once: serving forecasts for
  * 10,000 VMs on 1,000 hosts (a sample per VM and every VM forecast, once a second; the operator
  * forecasts once a minute) while one retraining at the operator's limits runs. Measured from before
- * the pool's state was built and PyTorch loaded: the most heap a garbage collection left behind,
- * and the anonymous resident memory beyond the start (native alone when the heap is pre-touched).
+ * the pool's state was built and PyTorch loaded: the most live heap, by a full collection every few
+ * seconds (the heap left after G1's young collections also holds whatever garbage reached the old
+ * generation, which a 4 GB heap leaves there for long: a first run read +481 MB that way), and the
+ * anonymous resident memory beyond the start (native alone when the heap is pre-touched).
  */
 final class WhileServing {
   private static final int VMS = 10_000;
@@ -69,7 +71,7 @@ final class WhileServing {
           cycleMs.get(cycleMs.size() / 2),
           cycleMs.get(cycleMs.size() - 1));
       System.out.printf(
-          "  direct buffers left from writing the history %,d MB, %,d MB after collecting for %.0f"
+          "  direct buffers held after writing the history %,d MB, %,d MB after collecting for %.0f"
               + " s; the measure starts there%n",
           directLeftMb, directBeforeMb, settleSeconds);
       System.out.printf(
