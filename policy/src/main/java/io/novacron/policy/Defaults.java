@@ -1,6 +1,8 @@
 package io.novacron.policy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -24,7 +26,11 @@ public final class Defaults {
   /** On every Migration: the VM it moves. */
   public static final String VM_LABEL = "novacron.io/vm";
 
-  private final KubernetesSerialization serialization = new KubernetesSerialization();
+  // fields the model lacks (a CRD newer than this code) are left out of the typed copy; as the
+  // patch only adds, they stay in the object untouched
+  private final KubernetesSerialization serialization =
+      new KubernetesSerialization(
+          new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES), true);
 
   /** The patch for {@code submitted}, a resource of {@code type}; empty when nothing is missing. */
   public ArrayNode patch(JsonNode submitted, Class<? extends HasMetadata> type) {

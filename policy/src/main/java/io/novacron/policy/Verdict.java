@@ -1,6 +1,7 @@
 package io.novacron.policy;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The answer to an admission request: allowed, or denied by the named rule with a message that says
@@ -18,5 +19,11 @@ public record Verdict(boolean allowed, String rule, String message, List<String>
 
   public static Verdict deny(String rule, String message, List<String> warnings) {
     return new Verdict(false, rule, message, List.copyOf(warnings));
+  }
+
+  /** The same answer with one more warning after the others. */
+  public Verdict withWarning(String warning) {
+    return new Verdict(
+        allowed, rule, message, Stream.concat(warnings.stream(), Stream.of(warning)).toList());
   }
 }

@@ -160,6 +160,14 @@ public final class AdmissionServer implements AutoCloseable {
       verdict = Verdict.deny(SCHEMA, "request.object.metadata.name is required", List.of());
     } else {
       verdict = rules.review(review.request(), cluster);
+      if (!review.unknownFields().isEmpty()) {
+        verdict =
+            verdict.withWarning(
+                "not checked: "
+                    + String.join(", ", review.unknownFields())
+                    + " are unknown to this admission webhook (is the NovaCron CRD newer than the"
+                    + " webhook?)");
+      }
     }
     if (!verdict.allowed()) {
       Counter.builder("novacron.admission.denials")

@@ -1,9 +1,13 @@
 package io.novacron.webhooks;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -11,8 +15,11 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.novacron.policy.AdmissionRequest;
 import io.novacron.policy.AdmissionRequest.Operation;
 import io.novacron.policy.Verdict;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -24,21 +31,30 @@ final class ReviewCodec {
   static final String GROUP = "novacron.io";
 
   private final ObjectMapper json = new ObjectMapper();
-  private final KubernetesSerialization serialization = new KubernetesSerialization();
+  // fabric8's serialization, configured on a mapper of our own so that reads can carry a handler
+  private final ObjectMapper resources = new ObjectMapper();
+  private final KubernetesSerialization serialization =
+      new KubernetesSerialization(resources, true);
 
   /**
-   * One decoded review: its uid (echoed back), the request and the raw new object. When the new
-   * object is not a valid resource of its kind, {@code request} is null and {@code unreadable} says
-   * why: the review itself is well formed, so it gets an answer (not a 400).
+   * One decoded review: its uid (echoed back), the request, the raw new object, and the fields of
+   * the new object this webhook's model lacks (dotted paths). When the new object is not a valid
+   * resource of its kind, {@code request} is null and {@code unreadable} says why: the review
+   * itself is well formed, so it gets an answer (not a 400).
    */
   record Review(
-      String uid, String kind, AdmissionRequest request, JsonNode rawObject, String unreadable) {}
+      String uid,
+      String kind,
+      AdmissionRequest request,
+      JsonNode rawObject,
+      String unreadable,
+      List<String> unknownFields) {}
 
   Review read(byte[] body) throws BadReview {
     JsonNode root;
     try {
       root = json.readTree(body);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new BadReview("body is not JSON: " + firstLine(e.getMessage()));
     }
     if (root == null || !root.isObject()) {
@@ -70,12 +86,13 @@ final class ReviewCodec {
     }
     JsonNode raw = req.path("object");
     JsonNode rawOld = req.path("oldObject");
-    HasMetadata old = typed(rawOld, kind, "request.oldObject");
+    HasMetadata old = typed(rawOld, kind, "request.oldObject", new ArrayList<>());
     HasMetadata object;
+    List<String> unknownFields = new ArrayList<>();
     try {
-      object = typed(raw, kind, "request.object");
+      object = typed(raw, kind, "request.object", unknownFields);
     } catch (BadReview e) {
-      return new Review(uid, kind, null, raw, e.getMessage());
+      return new Review(uid, kind, null, raw, e.getMessage(), List.of());
     }
     if (object == null && operation != Operation.DELETE) {
       throw new BadReview("request.object is required for " + operation);
@@ -89,10 +106,17 @@ final class ReviewCodec {
         kind,
         new AdmissionRequest(operation, namespace, object, old),
         object == null ? null : raw,
-        null);
+        null,
+        List.copyOf(unknownFields));
   }
 
-  private HasMetadata typed(JsonNode node, String kind, String where) throws BadReview {
+  /**
+   * The resource in {@code node}, its fields this webhook's model lacks skipped and their paths
+   * added to {@code unknownFields}: the API server has already checked them against the CRD, which
+   * may be newer than this webhook.
+   */
+  private HasMetadata typed(JsonNode node, String kind, String where, List<String> unknownFields)
+      throws BadReview {
     if (node.isMissingNode() || node.isNull()) {
       return null;
     }
@@ -100,13 +124,40 @@ final class ReviewCodec {
       throw new BadReview(where + " is not an object");
     }
     try {
-      HasMetadata resource = serialization.convertValue(node, AdmissionReviews.KINDS.get(kind));
+      HasMetadata resource =
+          resources
+              .readerFor(AdmissionReviews.KINDS.get(kind))
+              .withHandler(new SkipUnknown(unknownFields))
+              .readValue(node);
       if (resource.getMetadata() == null) {
         throw new BadReview(where + ".metadata is required");
       }
       return resource;
-    } catch (IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new BadReview(where + " is not a valid " + kind + ": " + fault(e));
+    }
+  }
+
+  /** Skips a field the model lacks, noting its dotted path. */
+  private static final class SkipUnknown extends DeserializationProblemHandler {
+    private final List<String> paths;
+
+    SkipUnknown(List<String> paths) {
+      this.paths = paths;
+    }
+
+    @Override
+    public boolean handleUnknownProperty(
+        DeserializationContext context,
+        JsonParser parser,
+        JsonDeserializer<?> deserializer,
+        Object beanOrClass,
+        String propertyName)
+        throws IOException {
+      String pointer = parser.getParsingContext().pathAsPointer().toString();
+      paths.add(pointer.substring(1).replace('/', '.'));
+      parser.skipChildren();
+      return true;
     }
   }
 
@@ -141,8 +192,12 @@ final class ReviewCodec {
   }
 
   /** What Jackson refused, led by the field's path when it knows it ({@code spec.vcpus: ...}). */
-  private static String fault(IllegalArgumentException e) {
-    if (!(e.getCause() instanceof JsonMappingException m) || m.getPath().isEmpty()) {
+  private static String fault(Exception e) {
+    JsonMappingException m =
+        e instanceof JsonMappingException direct
+            ? direct
+            : e.getCause() instanceof JsonMappingException cause ? cause : null;
+    if (m == null || m.getPath().isEmpty()) {
       return firstLine(e.getMessage());
     }
     String path =

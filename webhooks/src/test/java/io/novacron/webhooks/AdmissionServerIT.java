@@ -137,6 +137,38 @@ class AdmissionServerIT {
     assertThat(mutated.at("/response/patch").isMissingNode()).isTrue();
   }
 
+  /**
+   * Fields this webhook's model lacks (a CRD upgraded before the webhook, the usual order) pass
+   * with a warning that names them, instead of denying every object that uses them until the
+   * webhook catches up; the rules still judge everything the webhook knows.
+   */
+  @Test
+  void fieldsTheWebhookDoesNotKnowPassWithAWarningNamingThem() throws Exception {
+    ObjectNode newer = review("CREATE", vm("web", 2), null);
+    ((ObjectNode) newer.at("/request/object/spec")).put("gpus", 1);
+    ((ObjectNode) newer.at("/request/object/spec")).putObject("future").put("mode", "fast");
+    JsonNode validated = answer("/validate", newer);
+    assertThat(validated.at("/response/allowed").asBoolean()).isTrue();
+    assertThat(validated.at("/response/warnings").size()).isEqualTo(1);
+    assertThat(validated.at("/response/warnings/0").asText())
+        .isEqualTo(
+            "not checked: spec.gpus, spec.future are unknown to this admission webhook (is the"
+                + " NovaCron CRD newer than the webhook?)");
+
+    ObjectNode tooBig = review("CREATE", vm("huge", 9), null);
+    ((ObjectNode) tooBig.at("/request/object/spec")).put("gpus", 1);
+    JsonNode denied = answer("/validate", tooBig);
+    assertThat(denied.at("/response/allowed").asBoolean()).isFalse();
+    assertThat(denied.at("/response/status/message").asText())
+        .startsWith("denied by rule max-vm-size:");
+    assertThat(denied.at("/response/warnings/0").asText()).startsWith("not checked: spec.gpus ");
+
+    // mutation adds its defaults as usual and leaves the warning to validation
+    JsonNode mutated = answer("/mutate", newer);
+    assertThat(mutated.at("/response/allowed").asBoolean()).isTrue();
+    assertThat(mutated.at("/response/warnings").isMissingNode()).isTrue();
+  }
+
   @Test
   void aCreateWithGenerateNameGetsItsDefaultsBeforeTheApiServerNamesIt() throws Exception {
     VirtualMachine unnamed = vm("web", 2);
