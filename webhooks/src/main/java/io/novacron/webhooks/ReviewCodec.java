@@ -31,10 +31,7 @@ final class ReviewCodec {
   static final String GROUP = "novacron.io";
 
   private final ObjectMapper json = new ObjectMapper();
-  // fabric8's serialization, configured on a mapper of our own so that reads can carry a handler
-  private final ObjectMapper resources = new ObjectMapper();
-  private final KubernetesSerialization serialization =
-      new KubernetesSerialization(resources, true);
+  private final ObjectMapper resources = configuredByFabric8(new ObjectMapper());
 
   /**
    * One decoded review: its uid (echoed back), the request, the raw new object, and the fields of
@@ -136,6 +133,15 @@ final class ReviewCodec {
     } catch (IOException | IllegalArgumentException e) {
       throw new BadReview(where + " is not a valid " + kind + ": " + fault(e));
     }
+  }
+
+  /**
+   * {@code mapper} set up as fabric8 sets up its own (its modules and features), so that each read
+   * can carry a {@link SkipUnknown} of its own, which fabric8's serialization has no way to take.
+   */
+  private static ObjectMapper configuredByFabric8(ObjectMapper mapper) {
+    new KubernetesSerialization(mapper, true);
+    return mapper;
   }
 
   /** Skips a field the model lacks, noting its dotted path. */
