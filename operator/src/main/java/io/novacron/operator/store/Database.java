@@ -40,6 +40,10 @@ public final class Database implements AutoCloseable {
             EmbeddedPostgres.builder()
                 .setDataDirectory(settings.dataDir().resolve("postgres"))
                 .setCleanDataDirectory(false)
+                // zonky's own JVM shutdown hook stopped the server beside the operator's, which
+                // still writes the queued samples and saves the daily profiles through it at stop:
+                // the server goes when close() says so
+                .setRegisterShutdownHook(false)
                 .setOverrideWorkingDirectory(settings.dataDir().resolve("pg-runtime").toFile())
                 // the history must survive a host crash, not only a restart: zonky turns fsync
                 // off for throwaway test databases. Commits stay asynchronous (a crash may lose

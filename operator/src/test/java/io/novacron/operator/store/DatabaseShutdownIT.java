@@ -1,0 +1,137 @@
+package io.novacron.operator.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The embedded database outlives the JVM's shutdown hooks until the operator closes it: a process
+ * stopped by a signal (a pod's SIGTERM, the sandbox's Ctrl-C) still writes through it at stop.
+ */
+class DatabaseShutdownIT {
+  private Path dataDir;
+  private Process child;
+
+  @BeforeEach
+  void clean() throws IOException {
+    dataDir = Path.of("target/database-shutdown-it").toAbsolutePath();
+    stopLeftoverServer();
+    deleteRecursively(dataDir);
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    if (child != null) {
+      child.destroyForcibly();
+    }
+    stopLeftoverServer();
+  }
+
+  @Test
+  void aShutdownHookStillWritesThroughTheEmbeddedDatabase() throws Exception {
+    child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                WritesAtShutdown.class.getName(),
+                dataDir.toString())
+            .redirectErrorStream(true)
+            .start();
+    List<String> output = new ArrayList<>();
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = lines.readLine()) != null && !line.equals(WritesAtShutdown.READY)) {
+      output.add(line);
+    }
+    assertThat(line).as("the child started: %s", output).isEqualTo(WritesAtShutdown.READY);
+
+    child.toHandle().destroy(); // SIGTERM, as Kubernetes stops a pod (keeps our end of the pipe)
+    lines.lines().forEach(output::add);
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(output).as("the child's output").contains(WritesAtShutdown.WRITTEN);
+    try (Database db = Database.open(new DatabaseSettings(null, null, null, dataDir));
+        Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT note FROM shutdown_probe")) {
+      assertThat(rows.next()).isTrue();
+      assertThat(rows.getString(1)).isEqualTo("written at shutdown");
+    }
+  }
+
+  /** Ends a server a failed run left behind, by the PID PostgreSQL recorded in its directory. */
+  private void stopLeftoverServer() throws IOException {
+    Path pidFile = dataDir.resolve("postgres/postmaster.pid");
+    if (Files.exists(pidFile)) {
+      long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+      ProcessHandle.of(pid)
+          .ifPresent(
+              server -> {
+                server.destroy();
+                server.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+              });
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        paths
+            .sorted(java.util.Comparator.reverseOrder())
+            .map(Path::toFile)
+            .forEach(f -> f.delete());
+      }
+    }
+  }
+
+  /**
+   * The child: opens the database, and on shutdown waits a moment, as the operator's close does,
+   * then writes.
+   */
+  public static final class WritesAtShutdown {
+    static final String READY = "ready";
+    static final String WRITTEN = "written";
+
+    public static void main(String[] args) throws Exception {
+      Database db = Database.open(new DatabaseSettings(null, null, null, Path.of(args[0])));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      // the operator stops its reconcilers and collectors before the last writes
+                      Thread.sleep(1_000);
+                      try (Connection c = db.dataSource().getConnection();
+                          Statement s = c.createStatement()) {
+                        s.execute("CREATE TABLE shutdown_probe (note text)");
+                        s.execute("INSERT INTO shutdown_probe VALUES ('written at shutdown')");
+                      }
+                      System.out.println(WRITTEN);
+                    } catch (InterruptedException | SQLException e) {
+                      System.out.println("failed: " + e);
+                    } finally {
+                      db.close();
+                    }
+                  }));
+      System.out.println(READY);
+      Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+}
