@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.novacron.crds.common.TolerantSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,7 +45,9 @@ public final class MockKubernetes implements AutoCloseable {
       throw new IllegalStateException(
           "cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
     }
-    client = server.createClient();
+    client =
+        server.createClient(
+            builder -> builder.withKubernetesSerialization(new TolerantSerialization()));
     crds.forEach(crd -> client.resource(crd).create());
   }
 

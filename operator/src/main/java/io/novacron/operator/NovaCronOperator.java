@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.novacron.crds.common.TolerantSerialization;
 import io.novacron.operator.admission.PolicyGate;
 import io.novacron.operator.api.ApiServer;
 import io.novacron.operator.config.OperatorConfig;
@@ -292,8 +293,17 @@ public final class NovaCronOperator implements AutoCloseable {
         clock);
   }
 
-  /** Starts the operator against {@code client}; close it to stop. */
+  /**
+   * Starts the operator against {@code client}, which must read resources with {@link
+   * TolerantSerialization} (or one object of a newer CRD would stop the operator); close it to
+   * stop.
+   */
   public static NovaCronOperator start(KubernetesClient client, OperatorConfig config) {
+    if (!(client.getKubernetesSerialization() instanceof TolerantSerialization)) {
+      throw new IllegalArgumentException(
+          "the operator's Kubernetes client must be built with"
+              + " withKubernetesSerialization(new TolerantSerialization())");
+    }
     NovaCronOperator op = new NovaCronOperator(client, config);
     op.operator.start();
     op.sampleWriter.start();
@@ -332,7 +342,10 @@ public final class NovaCronOperator implements AutoCloseable {
 
   public static void main(String[] args) {
     OperatorConfig config = OperatorConfig.fromEnvironment();
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withKubernetesSerialization(new TolerantSerialization())
+            .build();
     NovaCronOperator op = start(client, config);
     Runtime.getRuntime()
         .addShutdownHook(

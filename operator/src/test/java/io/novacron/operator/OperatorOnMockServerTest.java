@@ -1,12 +1,19 @@
 package io.novacron.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.novacron.crds.common.Conditions;
 import io.novacron.crds.common.MigrationMode;
 import io.novacron.crds.migration.Migration;
@@ -145,6 +152,89 @@ class OperatorOnMockServerTest {
     client.resource(running).delete();
     await().atMost(Duration.ofSeconds(20)).until(() -> client.resource(running).get() == null);
     assertThat(testDomain(uuid)).isEmpty();
+  }
+
+  @Test
+  void aVmCarryingFieldsOfANewerCrdRunsOnWhatTheOperatorKnowsAndKeepsThem() {
+    client.resource(TestVms.pool("newer-pool", "h", TEST_HOST)).createOr(r -> r.update());
+    createWithSpecField(TestVms.vm(NS, "newer", "newer-pool"), "gpus", 2);
+
+    // fabric8 alone failed the informer's watch on it, and JOSDK then exited the whole JVM
+    awaitVm("newer", v -> phase(v) == Phase.Running);
+    VirtualMachine later = TestVms.vm(NS, "after-newer", "newer-pool");
+    later.getMetadata().setUid(null);
+    client.resource(later).create();
+    awaitVm("after-newer", v -> phase(v) == Phase.Running);
+
+    Map<?, ?> storedSpec =
+        (Map<?, ?>)
+            rawVirtualMachines().withName("newer").get().getAdditionalProperties().get("spec");
+    assertThat(storedSpec.get("gpus")).as("the operator's writes keep it").isEqualTo(2);
+  }
+
+  @Test
+  void aVmOfABackendTheOperatorDoesNotKnowIsInvalidNotStartedOnLibvirt() throws Exception {
+    client.resource(TestVms.pool("newer-pool", "h", TEST_HOST)).createOr(r -> r.update());
+    createWithSpecField(TestVms.vm(NS, "firecracker", "newer-pool"), "backend", "Firecracker");
+
+    VirtualMachine seen = awaitVm("firecracker", v -> phase(v) == Phase.Failed);
+    Condition ready = condition(seen.getStatus().conditions, Conditions.READY);
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage())
+        .isEqualTo("spec.backend: \"Firecracker\" is not one of Libvirt, KubeVirt");
+    assertThat(seen.getStatus().host).isNull();
+    assertThat(testDomain(seen.getMetadata().getUid())).isEmpty();
+    Map<?, ?> storedSpec =
+        (Map<?, ?>)
+            rawVirtualMachines()
+                .withName("firecracker")
+                .get()
+                .getAdditionalProperties()
+                .get("spec");
+    assertThat(storedSpec.get("backend"))
+        .as("the operator's writes keep it")
+        .isEqualTo("Firecracker");
+  }
+
+  /** Creates {@code vm} with one more spec field than the model has (or another value for one). */
+  private static void createWithSpecField(VirtualMachine vm, String name, Object value) {
+    vm.getMetadata().setUid(null);
+    GenericKubernetesResource raw =
+        client.getKubernetesSerialization().convertValue(vm, GenericKubernetesResource.class);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec =
+        new java.util.LinkedHashMap<>(
+            (Map<String, Object>) raw.getAdditionalProperties().get("spec"));
+    spec.put(name, value);
+    raw.setAdditionalProperty("spec", spec);
+    rawVirtualMachines().resource(raw).create();
+  }
+
+  private static NonNamespaceOperation<
+          GenericKubernetesResource,
+          GenericKubernetesResourceList,
+          Resource<GenericKubernetesResource>>
+      rawVirtualMachines() {
+    return client
+        .genericKubernetesResources(
+            new ResourceDefinitionContext.Builder()
+                .withGroup("novacron.io")
+                .withVersion("v1alpha1")
+                .withKind("VirtualMachine")
+                .withPlural("virtualmachines")
+                .withNamespaced(true)
+                .build())
+        .inNamespace(NS);
+  }
+
+  @Test
+  void theOperatorRefusesAClientThatReadsStrictly() {
+    try (KubernetesClient strict =
+        new KubernetesClientBuilder().withConfig(client.getConfiguration()).build()) {
+      assertThatThrownBy(() -> NovaCronOperator.start(strict, OperatorConfig.from(Map.of())))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("TolerantSerialization");
+    }
   }
 
   @Test

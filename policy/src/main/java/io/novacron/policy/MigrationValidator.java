@@ -18,9 +18,7 @@ public final class MigrationValidator {
     if (spec.vmName == null || spec.vmName.isBlank()) {
       problems.add("vmName is required");
     }
-    if (spec.mode == null) {
-      problems.add("mode must be Live, PostCopy or Cold");
-    }
+    KnownValue.require(problems, "mode", spec.mode, MigrationMode.values());
     atLeastOne(problems, "bandwidthMiBps", spec.bandwidthMiBps);
     atLeastOne(problems, "maxDowntimeMillis", spec.maxDowntimeMillis);
     atLeastOne(problems, "completionTimeoutSeconds", spec.completionTimeoutSeconds);

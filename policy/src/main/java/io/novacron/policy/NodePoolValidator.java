@@ -3,6 +3,7 @@ package io.novacron.policy;
 import io.novacron.crds.common.Backend;
 import io.novacron.crds.nodepool.HostSpec;
 import io.novacron.crds.nodepool.NodePoolSpec;
+import io.novacron.crds.nodepool.RebalancingSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +18,15 @@ public final class NodePoolValidator {
     List<String> problems = new ArrayList<>();
     if (spec == null) {
       return List.of("spec is missing");
+    }
+    KnownValue.require(problems, "spec.backend", spec.backend, Backend.values());
+    KnownValue.require(problems, "spec.storage", spec.storage, NodePoolSpec.Storage.values());
+    if (spec.rebalancing != null) {
+      KnownValue.require(
+          problems,
+          "spec.rebalancing.automation",
+          spec.rebalancing.automation,
+          RebalancingSpec.Automation.values());
     }
     if (spec.backend == Backend.KubeVirt) {
       problems.add("the KubeVirt backend is not implemented yet; use backend Libvirt");

@@ -1,8 +1,10 @@
 package io.novacron.policy;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.novacron.crds.common.Backend;
 import io.novacron.crds.vm.DiskSpec;
 import io.novacron.crds.vm.NetworkSpec;
+import io.novacron.crds.vm.RunStrategy;
 import io.novacron.crds.vm.VirtualMachineSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,9 +46,8 @@ public final class VirtualMachineValidator {
         problems.add("spec.maxMemory must be at least spec.memory");
       }
     }
-    if (spec.runStrategy == null) {
-      problems.add("spec.runStrategy is required");
-    }
+    KnownValue.require(problems, "spec.backend", spec.backend, Backend.values());
+    KnownValue.require(problems, "spec.runStrategy", spec.runStrategy, RunStrategy.values());
     checkDisks(spec, problems);
     checkNetworks(spec, problems);
     return problems;
@@ -74,6 +75,9 @@ public final class VirtualMachineValidator {
       if (d.path == null || d.path.isBlank()) {
         problems.add("disk " + d.name + ": path is required");
       }
+      KnownValue.require(
+          problems, "disk " + d.name + ": format", d.format, DiskSpec.Format.values());
+      KnownValue.require(problems, "disk " + d.name + ": bus", d.bus, DiskSpec.Bus.values());
     }
     if (spec.boot == null) {
       problems.add("spec.boot is required");
@@ -98,7 +102,11 @@ public final class VirtualMachineValidator {
       if (n.name == null || !names.add(n.name)) {
         problems.add("network names must be present and unique: " + n.name);
       }
-      if (n.type != NetworkSpec.Type.User && (n.source == null || n.source.isBlank())) {
+      KnownValue.require(
+          problems, "network " + n.name + ": type", n.type, NetworkSpec.Type.values());
+      if (n.type != null
+          && n.type != NetworkSpec.Type.User
+          && (n.source == null || n.source.isBlank())) {
         problems.add("network " + n.name + ": source is required for type " + n.type);
       }
     }

@@ -23,6 +23,8 @@ class MigrationValidatorTest {
     noVm.vmName = " ";
     assertThat(MigrationValidator.problems(noVm)).containsExactly("vmName is required");
     assertThat(MigrationValidator.problems(null)).containsExactly("spec is missing");
+    assertThat(MigrationValidator.problems(spec(null)))
+        .containsExactly("mode must be one of Live, PostCopy, Cold");
   }
 
   private static MigrationSpec spec(MigrationMode mode) {

@@ -18,6 +18,19 @@ class NodePoolValidatorTest {
   }
 
   @Test
+  void unsetEnumFieldsAreProblemsNotTheirDefaults() {
+    NodePool pool = TestVms.pool("p", "h1", "test:///default");
+    pool.getSpec().backend = null;
+    pool.getSpec().storage = null;
+    pool.getSpec().rebalancing.automation = null;
+    assertThat(NodePoolValidator.poolProblems(pool.getSpec()))
+        .containsExactly(
+            "spec.backend must be one of Libvirt, KubeVirt",
+            "spec.storage must be one of Shared, Local",
+            "spec.rebalancing.automation must be one of Manual, Partial, Full");
+  }
+
+  @Test
   void aRebalancingIntervalThatIsNoDurationIsReported() {
     var pool = TestVms.pool("p", "h1", "test:///default");
     pool.getSpec().rebalancing.interval = "soon";

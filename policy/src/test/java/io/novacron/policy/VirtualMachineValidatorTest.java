@@ -89,6 +89,30 @@ class VirtualMachineValidatorTest {
   }
 
   @Test
+  void unsetEnumFieldsAreProblemsNotTheirDefaults() {
+    VirtualMachineSpec spec = valid();
+    spec.backend = null; // as an operator reads a backend of a newer CRD: never started on libvirt
+    spec.runStrategy = null;
+    DiskSpec d = new DiskSpec();
+    d.name = "data";
+    d.path = "/img/d";
+    d.format = null;
+    d.bus = null;
+    spec.disks.add(d);
+    NetworkSpec n = new NetworkSpec();
+    n.name = "lan";
+    n.type = null;
+    spec.networks.add(n);
+    assertThat(VirtualMachineValidator.problems(spec))
+        .containsExactly(
+            "spec.backend must be one of Libvirt, KubeVirt",
+            "spec.runStrategy must be one of Always, Halted, Manual, RerunOnFailure",
+            "disk data: format must be one of raw, qcow2",
+            "disk data: bus must be one of virtio, sata, scsi",
+            "network lan: type must be one of Network, Bridge, User");
+  }
+
+  @Test
   void missingSpecIsAProblemNotACrash() {
     assertThat(VirtualMachineValidator.problems(null)).containsExactly("spec is missing");
   }

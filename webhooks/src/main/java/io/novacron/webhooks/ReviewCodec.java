@@ -1,17 +1,14 @@
 package io.novacron.webhooks;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.novacron.crds.common.TolerantSerialization.SkipUnknownFields;
 import io.novacron.policy.AdmissionRequest;
 import io.novacron.policy.AdmissionRequest.Operation;
 import io.novacron.policy.Verdict;
@@ -124,7 +121,7 @@ final class ReviewCodec {
       HasMetadata resource =
           resources
               .readerFor(AdmissionReviews.KINDS.get(kind))
-              .withHandler(new SkipUnknown(unknownFields))
+              .withHandler(new SkipUnknownFields((skippedIn, path) -> unknownFields.add(path)))
               .readValue(node);
       if (resource.getMetadata() == null) {
         throw new BadReview(where + ".metadata is required");
@@ -137,34 +134,12 @@ final class ReviewCodec {
 
   /**
    * {@code mapper} set up as fabric8 sets up its own (its modules and features), so that each read
-   * can carry a {@link SkipUnknown} of its own, which fabric8's serialization has no way to take.
+   * can carry a {@link SkipUnknownFields} of its own, which fabric8's serialization has no way to
+   * take.
    */
   private static ObjectMapper configuredByFabric8(ObjectMapper mapper) {
     new KubernetesSerialization(mapper, true);
     return mapper;
-  }
-
-  /** Skips a field the model lacks, noting its dotted path. */
-  private static final class SkipUnknown extends DeserializationProblemHandler {
-    private final List<String> paths;
-
-    SkipUnknown(List<String> paths) {
-      this.paths = paths;
-    }
-
-    @Override
-    public boolean handleUnknownProperty(
-        DeserializationContext context,
-        JsonParser parser,
-        JsonDeserializer<?> deserializer,
-        Object beanOrClass,
-        String propertyName)
-        throws IOException {
-      String pointer = parser.getParsingContext().pathAsPointer().toString();
-      paths.add(pointer.substring(1).replace('/', '.'));
-      parser.skipChildren();
-      return true;
-    }
   }
 
   byte[] response(String uid, Verdict verdict, ArrayNode patch) {

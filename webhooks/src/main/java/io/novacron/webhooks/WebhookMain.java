@@ -2,6 +2,7 @@ package io.novacron.webhooks;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.novacron.crds.common.TolerantSerialization;
 import io.novacron.policy.InformerClusterView;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -19,7 +20,10 @@ public final class WebhookMain {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = parse(args);
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withKubernetesSerialization(new TolerantSerialization())
+            .build();
     Path cert;
     Path key;
     if (opts.containsKey("self-signed")) {

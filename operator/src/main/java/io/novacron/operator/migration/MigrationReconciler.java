@@ -18,6 +18,7 @@ import io.novacron.crds.nodepool.NodePool;
 import io.novacron.crds.nodepool.RebalancingSpec;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.operator.admission.PolicyGate;
+import io.novacron.operator.kube.SpecProblems;
 import io.novacron.operator.libvirt.HostUnreachableException;
 import io.novacron.operator.libvirt.LibvirtOperationException;
 import io.novacron.operator.migration.MigrationQueue.Limits;
@@ -133,7 +134,8 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
   /** A new Migration: is it possible at all? */
   private UpdateControl<Migration> check(
       Migration m, Optional<VirtualMachine> vm, Context<Migration> context) {
-    List<String> problems = MigrationValidator.problems(m.getSpec());
+    List<String> problems =
+        SpecProblems.of(m, context.getClient(), () -> MigrationValidator.problems(m.getSpec()));
     if (!problems.isEmpty()) {
       return finish(m, () -> recorder.failed(m, "InvalidSpec", String.join("; ", problems)));
     }

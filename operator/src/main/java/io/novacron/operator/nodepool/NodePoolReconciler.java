@@ -24,6 +24,7 @@ import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.operator.admission.PolicyGate;
 import io.novacron.operator.kube.ConditionWriter;
 import io.novacron.operator.kube.EventRecorder;
+import io.novacron.operator.kube.SpecProblems;
 import io.novacron.operator.libvirt.HostConnections;
 import io.novacron.operator.metrics.KnownHosts;
 import io.novacron.policy.Durations;
@@ -140,7 +141,9 @@ public final class NodePoolReconciler implements Reconciler<NodePool>, Cleaner<N
     Long generation = pool.getMetadata().getGeneration();
     status.observedGeneration = generation;
 
-    List<String> problems = NodePoolValidator.poolProblems(pool.getSpec());
+    List<String> problems =
+        SpecProblems.of(
+            pool, context.getClient(), () -> NodePoolValidator.poolProblems(pool.getSpec()));
     if (problems.isEmpty()) {
       conditions.set(
           status.conditions, Conditions.VALID, true, "Valid", "spec is valid", generation);

@@ -22,6 +22,7 @@ import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.crds.vm.VirtualMachineStatus.Phase;
 import io.novacron.operator.admission.PolicyGate;
 import io.novacron.operator.domain.DomainNames;
+import io.novacron.operator.kube.SpecProblems;
 import io.novacron.operator.libvirt.DomainRuntime;
 import io.novacron.operator.libvirt.HostConnections;
 import io.novacron.operator.libvirt.HostUnreachableException;
@@ -171,7 +172,9 @@ public final class VirtualMachineReconciler
     status.domainName = DomainNames.domainName(vm);
     status.domainUuid = DomainNames.domainUuid(vm);
 
-    List<String> problems = VirtualMachineValidator.problems(vm.getSpec());
+    List<String> problems =
+        SpecProblems.of(
+            vm, context.getClient(), () -> VirtualMachineValidator.problems(vm.getSpec()));
     if (!problems.isEmpty()) {
       recorder.invalid(vm, String.join("; ", problems));
       return Optional.empty();

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.novacron.crds.common.TolerantSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,7 +32,9 @@ public final class MockApi implements AutoCloseable {
             new KubernetesCrudDispatcher(),
             false);
     server.init();
-    KubernetesClient client = server.createClient();
+    KubernetesClient client =
+        server.createClient(
+            builder -> builder.withKubernetesSerialization(new TolerantSerialization()));
     for (String crd : List.of("virtualmachines", "nodepools", "migrations", "scalingpolicies")) {
       try (InputStream in =
           MockApi.class.getResourceAsStream("/META-INF/fabric8/" + crd + ".novacron.io-v1.yml")) {

@@ -1,0 +1,28 @@
+package io.novacron.operator.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.novacron.crds.common.TolerantSerialization;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What is wrong with a resource's spec, as its reconciler reports it in an InvalidSpec condition.
+ */
+public final class SpecProblems {
+  private SpecProblems() {}
+
+  /**
+   * The enum values of this version of {@code resource} that the model lacks (the CRD is newer than
+   * the operator); when there are none, what {@code validator} finds. A field holding such a value
+   * may read as its default here, so the validator's view of it cannot be trusted.
+   */
+  public static List<String> of(
+      HasMetadata resource, KubernetesClient client, Supplier<List<String>> validator) {
+    List<String> unknown =
+        client.getKubernetesSerialization() instanceof TolerantSerialization tolerant
+            ? tolerant.unknownValues(resource)
+            : List.of();
+    return unknown.isEmpty() ? validator.get() : unknown;
+  }
+}
