@@ -46,7 +46,10 @@ public final class TolerantSerialization extends KubernetesSerialization {
         new ObjectMapper()
             .addHandler(
                 new SkipUnknownFields(
-                    (resource, path) -> ignored.logOnce(resource, "field " + path)))
+                    (resource, path) ->
+                        ignored.logOnce(
+                            resource,
+                            "field " + path + " is not in this program's NovaCron model, ignored")))
             .addHandler(new UnsetForUnknownEnumValues(ignored, unknownValues)),
         true);
     this.unknownValues = unknownValues;
@@ -109,7 +112,7 @@ public final class TolerantSerialization extends KubernetesSerialization {
               + Arrays.stream(targetType.getEnumConstants())
                   .map(Object::toString)
                   .collect(Collectors.joining(", "));
-      ignored.logOnce(where.resource(), "the value of " + problem);
+      ignored.logOnce(where.resource(), problem + "; read as unset");
       unknownValues.add(where.resource(), problem);
       return null;
     }
@@ -192,8 +195,8 @@ public final class TolerantSerialization extends KubernetesSerialization {
       if (logged.size() < MOST_LOGGED && logged.add(kind + " " + what)) {
         ObjectMeta meta = resource == null ? null : resource.getMetadata();
         log.warn(
-            "{}{}: {} is not in this program's NovaCron model and is ignored (is the NovaCron CRD"
-                + " newer than this program?); other {}s with it are not logged",
+            "{}{}: {} (is the NovaCron CRD newer than this program?); other {}s with it are not"
+                + " logged",
             kind,
             meta == null ? "" : " " + qualifiedName(meta),
             what,

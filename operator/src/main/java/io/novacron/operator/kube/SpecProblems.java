@@ -13,15 +13,16 @@ public final class SpecProblems {
   private SpecProblems() {}
 
   /**
-   * The enum values of this version of {@code resource} that the model lacks (the CRD is newer than
-   * the operator); when there are none, what {@code validator} finds. A field holding such a value
-   * may read as its default here, so the validator's view of it cannot be trusted.
+   * The enum values in the spec of this version of {@code resource} that the model lacks (the CRD
+   * is newer than the operator); when there are none, what {@code validator} finds. A field holding
+   * such a value may read as its default here, so the validator's view of it cannot be trusted.
+   * (Such values in the status, written by a newer operator, read as unset: the status is redone.)
    */
   public static List<String> of(
       HasMetadata resource, KubernetesClient client, Supplier<List<String>> validator) {
     List<String> unknown =
         client.getKubernetesSerialization() instanceof TolerantSerialization tolerant
-            ? tolerant.unknownValues(resource)
+            ? tolerant.unknownValues(resource).stream().filter(p -> p.startsWith("spec.")).toList()
             : List.of();
     return unknown.isEmpty() ? validator.get() : unknown;
   }
