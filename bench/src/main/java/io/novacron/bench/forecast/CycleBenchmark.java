@@ -90,7 +90,7 @@ public final class CycleBenchmark {
 
     long directPeak = duringCycles.directPeakBytes();
     duringCycles.close();
-    usedHeap(); // collect, so the heap's share of what is resident is what it was before
+    collectGarbage(); // so the heap's share of what is resident is what it was before
     long afterCyclesKiB = ResidentMemory.anonymousKiB();
 
     // baseline: the same model, one VM at a time
@@ -186,11 +186,15 @@ public final class CycleBenchmark {
   }
 
   private static long usedHeap() {
+    collectGarbage();
+    Runtime r = Runtime.getRuntime();
+    return r.totalMemory() - r.freeMemory();
+  }
+
+  private static void collectGarbage() {
     for (int i = 0; i < 3; i++) {
       System.gc();
     }
-    Runtime r = Runtime.getRuntime();
-    return r.totalMemory() - r.freeMemory();
   }
 
   private static double[] steady(double[] perCycle, int warmup) {

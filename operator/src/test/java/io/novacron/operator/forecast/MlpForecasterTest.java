@@ -122,8 +122,8 @@ class MlpForecasterTest {
 
   /**
    * The last training batch and the last forward pass fill only the start of their native buffers;
-   * DJL warns once per call when given more buffer than the array needs, which would be a log line
-   * per forecast cycle in the operator.
+   * DJL warns once per call when given more buffer than the array needs, which would be up to a
+   * dozen log lines per forecast cycle in the operator (each resource's networks' last pass).
    */
   @Test
   void partlyFilledBatchesAndPassesLeaveDjlNothingToWarnAbout() {
