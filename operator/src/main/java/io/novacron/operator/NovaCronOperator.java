@@ -49,6 +49,7 @@ import io.novacron.policy.PolicySource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -305,11 +306,18 @@ public final class NovaCronOperator implements AutoCloseable {
               + " withKubernetesSerialization(new TolerantSerialization())");
     }
     NovaCronOperator op = new NovaCronOperator(client, config);
-    op.operator.start();
-    op.sampleWriter.start();
-    op.collector.start();
-    op.forecasts.start();
-    op.boundPort = op.api.start(op.httpHost, op.httpPort);
+    try {
+      op.operator.start();
+      op.sampleWriter.start();
+      op.collector.start();
+      op.forecasts.start();
+      op.boundPort = op.api.start(op.httpHost, op.httpPort);
+    } catch (RuntimeException e) {
+      // what did start (the writers' threads, the embedded PostgreSQL they open) must not outlive
+      // a start the caller cannot close
+      op.close();
+      throw e;
+    }
     log.info("NovaCron operator started");
     return op;
   }
@@ -340,13 +348,36 @@ public final class NovaCronOperator implements AutoCloseable {
     return sampleWriter.written();
   }
 
+  /** Each cause in turn, so the line names what failed (a connection refused, a port in use). */
+  private static String causes(Throwable e) {
+    List<String> causes = new ArrayList<>();
+    for (Throwable c = e; c != null && causes.size() < 5; c = c.getCause()) {
+      causes.add(
+          c.getClass().getSimpleName()
+              + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")"));
+    }
+    return String.join(" <- ", causes);
+  }
+
   public static void main(String[] args) {
     OperatorConfig config = OperatorConfig.fromEnvironment();
     KubernetesClient client =
         new KubernetesClientBuilder()
             .withKubernetesSerialization(new TolerantSerialization())
             .build();
-    NovaCronOperator op = start(client, config);
+    NovaCronOperator op;
+    try {
+      op = start(client, config);
+    } catch (RuntimeException e) {
+      log.error(
+          "NovaCron operator could not start (Kubernetes API at {}): {}",
+          client.getMasterUrl(),
+          causes(e),
+          e);
+      client.close();
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -2,6 +2,7 @@ package io.novacron.operator.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.novacron.operator.testing.LeftoverPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,7 +31,7 @@ class DatabaseShutdownIT {
   @BeforeEach
   void clean() throws IOException {
     dataDir = Path.of("target/database-shutdown-it").toAbsolutePath();
-    stopLeftoverServer();
+    LeftoverPostgres.stop(dataDir);
     deleteRecursively(dataDir);
   }
 
@@ -39,7 +40,7 @@ class DatabaseShutdownIT {
     if (child != null) {
       child.destroyForcibly();
     }
-    stopLeftoverServer();
+    LeftoverPostgres.stop(dataDir);
   }
 
   @Test
@@ -73,20 +74,6 @@ class DatabaseShutdownIT {
         ResultSet rows = s.executeQuery("SELECT note FROM shutdown_probe")) {
       assertThat(rows.next()).isTrue();
       assertThat(rows.getString(1)).isEqualTo("written at shutdown");
-    }
-  }
-
-  /** Ends a server a failed run left behind, by the PID PostgreSQL recorded in its directory. */
-  private void stopLeftoverServer() throws IOException {
-    Path pidFile = dataDir.resolve("postgres/postmaster.pid");
-    if (Files.exists(pidFile)) {
-      long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-      ProcessHandle.of(pid)
-          .ifPresent(
-              server -> {
-                server.destroy();
-                server.onExit().orTimeout(30, TimeUnit.SECONDS).join();
-              });
     }
   }
 
