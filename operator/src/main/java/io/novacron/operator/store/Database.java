@@ -6,6 +6,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -15,16 +19,37 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
+  /**
+   * How long a JVM that is exiting gets to close the database itself (the operator's shutdown first
+   * writes the queued samples and saves the daily profiles) before the embedded server is stopped
+   * anyway, so that no exit leaves it running.
+   */
+  static final Duration CLOSE_AT_EXIT_WAIT = Duration.ofSeconds(30);
+
   private final EmbeddedPostgres embedded;
   private final HikariDataSource pool;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final Thread stopAtExit;
 
-  private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+  private Database(EmbeddedPostgres embedded, HikariDataSource pool, Duration closeAtExitWait) {
     this.embedded = embedded;
     this.pool = pool;
+    this.stopAtExit =
+        embedded == null
+            ? null
+            : new Thread(() -> stopIfLeftOpen(closeAtExitWait), "embedded-postgres-at-exit");
+    if (stopAtExit != null) {
+      Runtime.getRuntime().addShutdownHook(stopAtExit);
+    }
   }
 
   /** Starts (if embedded), connects and migrates; throws when the database cannot be used. */
   public static Database open(DatabaseSettings settings) {
+    return open(settings, CLOSE_AT_EXIT_WAIT);
+  }
+
+  static Database open(DatabaseSettings settings, Duration closeAtExitWait) {
     EmbeddedPostgres embedded = null;
     HikariConfig config = new HikariConfig();
     config.setPoolName("novacron-metrics");
@@ -42,7 +67,7 @@ public final class Database implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 // zonky's own JVM shutdown hook stopped the server beside the operator's, which
                 // still writes the queued samples and saves the daily profiles through it at stop:
-                // the server goes when close() says so
+                // the server goes when close() says so, or CLOSE_AT_EXIT_WAIT into the JVM's exit
                 .setRegisterShutdownHook(false)
                 .setOverrideWorkingDirectory(settings.dataDir().resolve("pg-runtime").toFile())
                 // the history must survive a host crash, not only a restart: zonky turns fsync
@@ -65,7 +90,7 @@ public final class Database implements AutoCloseable {
       HikariDataSource pool = new HikariDataSource(config);
       Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
       log.info("Metric database ready: {}", settings);
-      return new Database(embedded, pool);
+      return new Database(embedded, pool, closeAtExitWait);
     } catch (IOException e) {
       closeQuietly(embedded);
       throw new UncheckedIOException("cannot start " + settings + ": " + e.getMessage(), e);
@@ -81,8 +106,31 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    closed.countDown();
+    if (stopAtExit != null && Thread.currentThread() != stopAtExit) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopAtExit);
+      } catch (IllegalStateException exiting) {
+        // closed by the program's own shutdown hook: ours sees the latch and returns
+      }
+    }
     pool.close();
     closeQuietly(embedded);
+  }
+
+  private void stopIfLeftOpen(Duration wait) {
+    try {
+      if (closed.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.warn("The metric database was not closed {} into the JVM's exit; stopping it", wait);
+    close();
   }
 
   private static void closeQuietly(EmbeddedPostgres embedded) {

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,13 +46,36 @@ class DatabaseShutdownIT {
 
   @Test
   void aShutdownHookStillWritesThroughTheEmbeddedDatabase() throws Exception {
+    List<String> output = runAndStop(WritesAtShutdown.WRITE);
+
+    assertThat(output).as("the child's output").contains(WritesAtShutdown.WRITTEN);
+    try (Database db = Database.open(new DatabaseSettings(null, null, null, dataDir));
+        Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT note FROM shutdown_probe")) {
+      assertThat(rows.next()).isTrue();
+      assertThat(rows.getString(1)).isEqualTo("written at shutdown");
+    }
+  }
+
+  @Test
+  void aDatabaseNobodyClosesIsStoppedAsTheJvmExits() throws Exception {
+    List<String> output = runAndStop(WritesAtShutdown.LEAVE_OPEN);
+
+    assertThat(output).anyMatch(line -> line.contains("was not closed"));
+    assertThat(LeftoverPostgres.pidFile(dataDir)).as("the server stopped").doesNotExist();
+  }
+
+  /** Runs the child until it is ready, stops it with SIGTERM as Kubernetes stops a pod. */
+  private List<String> runAndStop(String mode) throws Exception {
     child =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
                 WritesAtShutdown.class.getName(),
-                dataDir.toString())
+                dataDir.toString(),
+                mode)
             .redirectErrorStream(true)
             .start();
     List<String> output = new ArrayList<>();
@@ -63,18 +87,10 @@ class DatabaseShutdownIT {
     }
     assertThat(line).as("the child started: %s", output).isEqualTo(WritesAtShutdown.READY);
 
-    child.toHandle().destroy(); // SIGTERM, as Kubernetes stops a pod (keeps our end of the pipe)
+    child.toHandle().destroy(); // SIGTERM; Process.destroy() would close our end of the pipe
     lines.lines().forEach(output::add);
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-
-    assertThat(output).as("the child's output").contains(WritesAtShutdown.WRITTEN);
-    try (Database db = Database.open(new DatabaseSettings(null, null, null, dataDir));
-        Connection c = db.dataSource().getConnection();
-        Statement s = c.createStatement();
-        ResultSet rows = s.executeQuery("SELECT note FROM shutdown_probe")) {
-      assertThat(rows.next()).isTrue();
-      assertThat(rows.getString(1)).isEqualTo("written at shutdown");
-    }
+    return output;
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
@@ -89,15 +105,23 @@ class DatabaseShutdownIT {
   }
 
   /**
-   * The child: opens the database, and on shutdown waits a moment, as the operator's close does,
-   * then writes.
+   * The child: opens the database; on shutdown it either waits a moment, as the operator's close
+   * does, then writes and closes, or leaves the database open.
    */
   public static final class WritesAtShutdown {
+    static final String WRITE = "write";
+    static final String LEAVE_OPEN = "leave-open";
     static final String READY = "ready";
     static final String WRITTEN = "written";
 
     public static void main(String[] args) throws Exception {
-      Database db = Database.open(new DatabaseSettings(null, null, null, Path.of(args[0])));
+      Database db =
+          Database.open(
+              new DatabaseSettings(null, null, null, Path.of(args[0])), Duration.ofSeconds(3));
+      if (args[1].equals(LEAVE_OPEN)) {
+        System.out.println(READY);
+        Thread.sleep(Long.MAX_VALUE);
+      }
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
