@@ -370,9 +370,9 @@ public final class NovaCronOperator implements AutoCloseable {
       op = start(client, config);
     } catch (RuntimeException e) {
       log.error(
-          "NovaCron operator could not start (Kubernetes API at {}): {}",
-          client.getMasterUrl(),
+          "NovaCron operator could not start: {} (Kubernetes API at {})",
           causes(e),
+          client.getMasterUrl(),
           e);
       client.close();
       System.exit(1);
