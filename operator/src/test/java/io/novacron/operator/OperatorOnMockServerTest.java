@@ -196,6 +196,61 @@ class OperatorOnMockServerTest {
         .isEqualTo("Firecracker");
   }
 
+  @Test
+  void aPoolHoldingAValueTheOperatorDoesNotKnowGetsNothingPlacedNorMoved() {
+    client.resource(TestVms.pool("storage-pool", "h", TEST_HOST)).createOr(r -> r.update());
+    VirtualMachine before = TestVms.vm(NS, "before-upgrade", "storage-pool");
+    before.getMetadata().setUid(null);
+    client.resource(before).create();
+    awaitVm("before-upgrade", v -> phase(v) == Phase.Running);
+
+    // the NodePool CRD gains a storage kind this operator does not know, and the pool uses it
+    client
+        .genericKubernetesResources(
+            new ResourceDefinitionContext.Builder()
+                .withGroup("novacron.io")
+                .withVersion("v1alpha1")
+                .withKind("NodePool")
+                .withPlural("nodepools")
+                .withNamespaced(false)
+                .build())
+        .withName("storage-pool")
+        .edit(
+            pool -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> spec =
+                  (Map<String, Object>) pool.getAdditionalProperties().get("spec");
+              spec.put("storage", "Replicated");
+              return pool;
+            });
+    String unknown = "spec.storage: \"Replicated\" is not one of Shared, Local";
+    awaitPool(
+        "storage-pool",
+        p ->
+            p.getStatus() != null
+                && p.getStatus().conditions.stream()
+                    .anyMatch(
+                        c ->
+                            Conditions.VALID.equals(c.getType())
+                                && unknown.equals(c.getMessage())));
+
+    VirtualMachine after = TestVms.vm(NS, "after-upgrade", "storage-pool");
+    after.getMetadata().setUid(null);
+    client.resource(after).create();
+    VirtualMachine waiting =
+        awaitVm(
+            "after-upgrade", v -> hasCondition(v, Conditions.SCHEDULED, "NodePoolNotUnderstood"));
+    assertThat(condition(waiting.getStatus().conditions, Conditions.SCHEDULED).getMessage())
+        .isEqualTo("NodePool 'storage-pool' holds values this operator does not know: " + unknown);
+
+    client
+        .resource(migration("move-in-unknown-pool", "before-upgrade", MigrationMode.Live))
+        .create();
+    Migration failed = awaitFailedMigration("move-in-unknown-pool");
+    assertThat(failed.getStatus().failureReason).startsWith("NodePoolNotUnderstood");
+    assertThat(awaitVm("before-upgrade", v -> true).getStatus().host).isEqualTo("h");
+  }
+
   /** Creates {@code vm} with one more spec field than the model has (or another value for one). */
   private static void createWithSpecField(VirtualMachine vm, String name, Object value) {
     vm.getMetadata().setUid(null);
@@ -361,19 +416,8 @@ class OperatorOnMockServerTest {
     assertThat(client.resources(NodePool.class).withName("guarded").get()).isNotNull();
 
     // a Migration in a mode the namespace may not use fails with the policy's reason
-    Migration cold = new Migration();
-    cold.getMetadata().setNamespace(NS);
-    cold.getMetadata().setName("cold-move");
-    cold.setSpec(new MigrationSpec());
-    cold.getSpec().vmName = "resident";
-    cold.getSpec().mode = MigrationMode.Cold;
-    client.resource(cold).create();
-    Migration failed =
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () -> client.resources(Migration.class).inNamespace(NS).withName("cold-move").get(),
-                m -> m.getStatus() != null && m.getStatus().phase == MigrationStatus.Phase.Failed);
+    client.resource(migration("cold-move", "resident", MigrationMode.Cold)).create();
+    Migration failed = awaitFailedMigration("cold-move");
     assertThat(failed.getStatus().failureReason).startsWith("PolicyDenied: ");
     assertThat(failed.getStatus().message)
         .isEqualTo(
@@ -418,6 +462,24 @@ class OperatorOnMockServerTest {
         .until(
             () -> client.resources(VirtualMachine.class).inNamespace(NS).withName(name).get(),
             v -> v != null && p.test(v));
+  }
+
+  private static Migration migration(String name, String vm, MigrationMode mode) {
+    Migration m = new Migration();
+    m.getMetadata().setNamespace(NS);
+    m.getMetadata().setName(name);
+    m.setSpec(new MigrationSpec());
+    m.getSpec().vmName = vm;
+    m.getSpec().mode = mode;
+    return m;
+  }
+
+  private static Migration awaitFailedMigration(String name) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> client.resources(Migration.class).inNamespace(NS).withName(name).get(),
+            m -> m.getStatus() != null && m.getStatus().phase == MigrationStatus.Phase.Failed);
   }
 
   private static NodePool awaitPool(String name, java.util.function.Predicate<NodePool> p) {

@@ -20,10 +20,17 @@ public final class SpecProblems {
    */
   public static List<String> of(
       HasMetadata resource, KubernetesClient client, Supplier<List<String>> validator) {
-    List<String> unknown =
-        client.getKubernetesSerialization() instanceof TolerantSerialization tolerant
-            ? tolerant.unknownValues(resource).stream().filter(p -> p.startsWith("spec.")).toList()
-            : List.of();
+    List<String> unknown = unknownValues(resource, client);
     return unknown.isEmpty() ? validator.get() : unknown;
+  }
+
+  /**
+   * Only the enum values in the spec of this version of {@code resource} that the model lacks: a
+   * pool holding one is not understood, so nothing is placed in it nor moved within it.
+   */
+  public static List<String> unknownValues(HasMetadata resource, KubernetesClient client) {
+    return client.getKubernetesSerialization() instanceof TolerantSerialization tolerant
+        ? tolerant.unknownValues(resource).stream().filter(p -> p.startsWith("spec.")).toList()
+        : List.of();
   }
 }

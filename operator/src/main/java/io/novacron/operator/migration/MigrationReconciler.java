@@ -151,6 +151,15 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
     if (problem.isPresent()) {
       return finish(m, () -> recorder.failed(m, "InvalidRequest", problem.get()));
     }
+    List<String> poolValuesUnknown = SpecProblems.unknownValues(pool.get(), context.getClient());
+    if (!poolValuesUnknown.isEmpty()) {
+      String message =
+          "NodePool '"
+              + pool.get().getMetadata().getName()
+              + "' holds values this operator does not know: "
+              + String.join("; ", poolValuesUnknown);
+      return finish(m, () -> recorder.failed(m, "NodePoolNotUnderstood", message));
+    }
     Optional<String> refusal = policy.creationRefusal(m);
     if (refusal.isPresent()) {
       return finish(m, () -> recorder.failed(m, "PolicyDenied", refusal.get()));

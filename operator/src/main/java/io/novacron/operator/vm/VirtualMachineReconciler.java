@@ -202,7 +202,8 @@ public final class VirtualMachineReconciler
     }
     status.migration = null;
 
-    if (status.host == null && !place(vm, pool.get())) {
+    if (status.host == null
+        && !place(vm, pool.get(), SpecProblems.unknownValues(pool.get(), context.getClient()))) {
       return Optional.of(retryInterval);
     }
     if (status.host == null) {
@@ -266,7 +267,7 @@ public final class VirtualMachineReconciler
    *
    * @return false when no host could be found (the status says why)
    */
-  private boolean place(VirtualMachine vm, NodePool pool) {
+  private boolean place(VirtualMachine vm, NodePool pool, List<String> poolValuesUnknown) {
     VirtualMachineStatus status = vm.getStatus();
     Optional<String> existing = placement.findExistingDomain(vm, pool);
     if (existing.isPresent()) {
@@ -278,6 +279,16 @@ public final class VirtualMachineReconciler
     if (vm.getSpec().runStrategy == RunStrategy.Halted) {
       recorder.notReady(vm, Phase.Stopped, "Halted", "runStrategy is Halted; not placed");
       return true;
+    }
+    if (!poolValuesUnknown.isEmpty()) {
+      recorder.unscheduled(
+          vm,
+          "NodePoolNotUnderstood",
+          "NodePool '"
+              + pool.getMetadata().getName()
+              + "' holds values this operator does not know: "
+              + String.join("; ", poolValuesUnknown));
+      return false;
     }
     Optional<String> refusal = policy.creationRefusal(vm);
     if (refusal.isPresent()) {
