@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -205,15 +206,7 @@ class OperatorOnMockServerTest {
     awaitVm("before-upgrade", v -> phase(v) == Phase.Running);
 
     // the NodePool CRD gains a storage kind this operator does not know, and the pool uses it
-    client
-        .genericKubernetesResources(
-            new ResourceDefinitionContext.Builder()
-                .withGroup("novacron.io")
-                .withVersion("v1alpha1")
-                .withKind("NodePool")
-                .withPlural("nodepools")
-                .withNamespaced(false)
-                .build())
+    raw("NodePool", "nodepools", false)
         .withName("storage-pool")
         .edit(
             pool -> {
@@ -249,37 +242,6 @@ class OperatorOnMockServerTest {
     Migration failed = awaitFailedMigration("move-in-unknown-pool");
     assertThat(failed.getStatus().failureReason).startsWith("NodePoolNotUnderstood");
     assertThat(awaitVm("before-upgrade", v -> true).getStatus().host).isEqualTo("h");
-  }
-
-  /** Creates {@code vm} with one more spec field than the model has (or another value for one). */
-  private static void createWithSpecField(VirtualMachine vm, String name, Object value) {
-    vm.getMetadata().setUid(null);
-    GenericKubernetesResource raw =
-        client.getKubernetesSerialization().convertValue(vm, GenericKubernetesResource.class);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> spec =
-        new java.util.LinkedHashMap<>(
-            (Map<String, Object>) raw.getAdditionalProperties().get("spec"));
-    spec.put(name, value);
-    raw.setAdditionalProperty("spec", spec);
-    rawVirtualMachines().resource(raw).create();
-  }
-
-  private static NonNamespaceOperation<
-          GenericKubernetesResource,
-          GenericKubernetesResourceList,
-          Resource<GenericKubernetesResource>>
-      rawVirtualMachines() {
-    return client
-        .genericKubernetesResources(
-            new ResourceDefinitionContext.Builder()
-                .withGroup("novacron.io")
-                .withVersion("v1alpha1")
-                .withKind("VirtualMachine")
-                .withPlural("virtualmachines")
-                .withNamespaced(true)
-                .build())
-        .inNamespace(NS);
   }
 
   @Test
@@ -480,6 +442,44 @@ class OperatorOnMockServerTest {
         .until(
             () -> client.resources(Migration.class).inNamespace(NS).withName(name).get(),
             m -> m.getStatus() != null && m.getStatus().phase == MigrationStatus.Phase.Failed);
+  }
+
+  /** Creates {@code vm} with one more spec field than the model has (or another value for one). */
+  private static void createWithSpecField(VirtualMachine vm, String name, Object value) {
+    vm.getMetadata().setUid(null);
+    GenericKubernetesResource raw =
+        client.getKubernetesSerialization().convertValue(vm, GenericKubernetesResource.class);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec =
+        new java.util.LinkedHashMap<>(
+            (Map<String, Object>) raw.getAdditionalProperties().get("spec"));
+    spec.put(name, value);
+    raw.setAdditionalProperty("spec", spec);
+    rawVirtualMachines().resource(raw).create();
+  }
+
+  private static NonNamespaceOperation<
+          GenericKubernetesResource,
+          GenericKubernetesResourceList,
+          Resource<GenericKubernetesResource>>
+      rawVirtualMachines() {
+    return raw("VirtualMachine", "virtualmachines", true).inNamespace(NS);
+  }
+
+  /** NovaCron resources as the API stores them, with fields and values the model lacks. */
+  private static MixedOperation<
+          GenericKubernetesResource,
+          GenericKubernetesResourceList,
+          Resource<GenericKubernetesResource>>
+      raw(String kind, String plural, boolean namespaced) {
+    return client.genericKubernetesResources(
+        new ResourceDefinitionContext.Builder()
+            .withGroup("novacron.io")
+            .withVersion("v1alpha1")
+            .withKind(kind)
+            .withPlural(plural)
+            .withNamespaced(namespaced)
+            .build());
   }
 
   private static NodePool awaitPool(String name, java.util.function.Predicate<NodePool> p) {
