@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The embedded database outlives the JVM's shutdown hooks until the operator closes it: a process
- * stopped by a signal (a pod's SIGTERM, the sandbox's Ctrl-C) still writes through it at stop.
+ * stopped by a signal (a pod's SIGTERM, the sandbox's Ctrl-C) still writes through it at stop, and
+ * one that never closes it leaves no server running after its exit.
  */
 class DatabaseShutdownIT {
   private Path dataDir;
