@@ -26,6 +26,7 @@ import io.novacron.crds.vm.RunStrategy;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus.Phase;
 import io.novacron.operator.config.OperatorConfig;
+import io.novacron.operator.kube.ConflictRetry;
 import io.novacron.policy.AdmissionRequest;
 import io.novacron.policy.AdmissionRules;
 import io.novacron.policy.ClusterView;
@@ -206,16 +207,19 @@ class OperatorOnMockServerTest {
     awaitVm("before-upgrade", v -> phase(v) == Phase.Running);
 
     // the NodePool CRD gains a storage kind this operator does not know, and the pool uses it
-    raw("NodePool", "nodepools", false)
-        .withName("storage-pool")
-        .edit(
-            pool -> {
-              @SuppressWarnings("unchecked")
-              Map<String, Object> spec =
-                  (Map<String, Object>) pool.getAdditionalProperties().get("spec");
-              spec.put("storage", "Replicated");
-              return pool;
-            });
+    // (retried: the operator writes the pool's status meanwhile)
+    ConflictRetry.edit(
+        () ->
+            raw("NodePool", "nodepools", false)
+                .withName("storage-pool")
+                .edit(
+                    pool -> {
+                      @SuppressWarnings("unchecked")
+                      Map<String, Object> spec =
+                          (Map<String, Object>) pool.getAdditionalProperties().get("spec");
+                      spec.put("storage", "Replicated");
+                      return pool;
+                    }));
     String unknown = "spec.storage: \"Replicated\" is not one of Shared, Local";
     awaitPool(
         "storage-pool",
