@@ -7,9 +7,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -28,8 +29,7 @@ public final class Database implements AutoCloseable {
 
   private final EmbeddedPostgres embedded;
   private final HikariDataSource pool;
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private final CountDownLatch closed = new CountDownLatch(1);
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final Thread stopAtExit;
 
   private Database(EmbeddedPostgres embedded, HikariDataSource pool, Duration closeAtExitWait) {
@@ -106,15 +106,14 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!closing.compareAndSet(false, true)) {
-      return;
+    if (!closed.complete(null)) {
+      return; // closed before, or being closed by another thread
     }
-    closed.countDown();
     if (stopAtExit != null && Thread.currentThread() != stopAtExit) {
       try {
         Runtime.getRuntime().removeShutdownHook(stopAtExit);
       } catch (IllegalStateException exiting) {
-        // closed by the program's own shutdown hook: ours sees the latch and returns
+        // closed by the program's own shutdown hook: ours finds it closed and returns
       }
     }
     pool.close();
@@ -123,9 +122,10 @@ public final class Database implements AutoCloseable {
 
   private void stopIfLeftOpen(Duration wait) {
     try {
-      if (closed.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-        return;
-      }
+      closed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    } catch (TimeoutException | ExecutionException e) {
+      // nobody closed it in time (it is never completed exceptionally)
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
