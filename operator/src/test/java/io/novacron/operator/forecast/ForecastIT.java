@@ -12,8 +12,8 @@ import io.novacron.operator.store.PartitionMaintainer;
 import io.novacron.operator.store.RollupRetention;
 import io.novacron.operator.store.SampleWriter;
 import io.novacron.operator.store.Timestamps;
+import io.novacron.operator.testing.Directories;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,13 +24,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,11 +63,7 @@ class ForecastIT {
   @BeforeEach
   void start() throws IOException {
     Path dir = Path.of("target/forecast-it").toAbsolutePath();
-    if (Files.exists(dir)) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    Directories.deleteRecursively(dir);
     db = Database.open(new DatabaseSettings(null, null, null, dir));
     writer =
         new SampleWriter(

@@ -9,13 +9,11 @@ import io.novacron.crds.migration.MigrationSpec;
 import io.novacron.crds.migration.MigrationStatus;
 import io.novacron.operator.store.Database;
 import io.novacron.operator.store.DatabaseSettings;
-import java.nio.file.Files;
+import io.novacron.operator.testing.Directories;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.util.Comparator;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,11 +25,7 @@ class MigrationHistoryIT {
   @BeforeEach
   void start() throws Exception {
     Path dir = Path.of("target/migration-history-it").toAbsolutePath();
-    if (Files.exists(dir)) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
-      }
-    }
+    Directories.deleteRecursively(dir);
     db = Database.open(new DatabaseSettings(null, null, null, dir));
   }
 

@@ -2,12 +2,12 @@ package io.novacron.operator.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.novacron.operator.testing.Directories;
 import io.novacron.operator.testing.LeftoverPostgres;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -34,7 +34,7 @@ class DatabaseShutdownIT {
   void clean() throws IOException {
     dataDir = Path.of("target/database-shutdown-it").toAbsolutePath();
     LeftoverPostgres.stop(dataDir);
-    deleteRecursively(dataDir);
+    Directories.deleteRecursively(dataDir);
   }
 
   @AfterEach
@@ -92,17 +92,6 @@ class DatabaseShutdownIT {
     lines.lines().forEach(output::add);
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return output;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (var paths = Files.walk(dir)) {
-        paths
-            .sorted(java.util.Comparator.reverseOrder())
-            .map(Path::toFile)
-            .forEach(f -> f.delete());
-      }
-    }
   }
 
   /**

@@ -2,6 +2,7 @@ package io.novacron.operator.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.novacron.operator.testing.Directories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,7 +32,7 @@ class StoreIT {
   @BeforeEach
   void start() throws Exception {
     dataDir = Path.of("target/store-it").toAbsolutePath();
-    deleteRecursively(dataDir);
+    Directories.deleteRecursively(dataDir);
     db = Database.open(new DatabaseSettings(null, null, null, dataDir));
   }
 
@@ -237,14 +238,6 @@ class StoreIT {
       }
     }
     return out;
-  }
-
-  private static void deleteRecursively(Path dir) throws Exception {
-    if (Files.exists(dir)) {
-      try (var paths = Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
   }
 
   /** Every migration the source holds: all of them must have run. */

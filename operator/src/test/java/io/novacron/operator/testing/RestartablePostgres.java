@@ -3,10 +3,7 @@ package io.novacron.operator.testing;
 import io.novacron.operator.store.DatabaseSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL server (embedded binaries) with its data under {@code target/}, which a test
@@ -24,11 +21,7 @@ public final class RestartablePostgres implements AutoCloseable {
 
   /** Starts a server on an empty data directory. */
   public static RestartablePostgres startClean(Path dataDir) throws IOException {
-    if (Files.exists(dataDir)) {
-      try (Stream<Path> paths = Files.walk(dataDir)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    Directories.deleteRecursively(dataDir);
     RestartablePostgres pg = new RestartablePostgres(dataDir.toAbsolutePath());
     pg.start();
     pg.port = pg.server.getPort();
