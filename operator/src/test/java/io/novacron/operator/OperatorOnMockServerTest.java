@@ -179,12 +179,9 @@ class OperatorOnMockServerTest {
     client.resource(TestVms.pool("newer-pool", "h", TEST_HOST)).createOr(r -> r.update());
     createWithSpecField(TestVms.vm(NS, "firecracker", "newer-pool"), "backend", "Firecracker");
 
-    VirtualMachine seen = awaitVm("firecracker", v -> phase(v) == Phase.Failed);
-    Condition ready = condition(seen.getStatus().conditions, Conditions.READY);
-    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
-    assertThat(ready.getMessage())
-        .isEqualTo("spec.backend: \"Firecracker\" is not one of Libvirt, KubeVirt");
-    assertThat(seen.getStatus().host).isNull();
+    VirtualMachine seen =
+        awaitInvalidSpec(
+            "firecracker", "spec.backend: \"Firecracker\" is not one of Libvirt, KubeVirt");
     assertThat(testDomain(seen.getMetadata().getUid())).isEmpty();
     Map<?, ?> storedSpec =
         (Map<?, ?>)
@@ -266,12 +263,8 @@ class OperatorOnMockServerTest {
     vm.getSpec().vcpus = 0;
     client.resource(vm).create();
 
-    VirtualMachine seen = awaitVm("tiny", v -> phase(v) == Phase.Failed);
-    Condition ready = condition(seen.getStatus().conditions, Conditions.READY);
-    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
-    assertThat(ready.getMessage())
-        .isEqualTo("spec.vcpus must be at least 1; spec.memory must be at least 64Mi, got 1Mi");
-    assertThat(seen.getStatus().host).isNull();
+    awaitInvalidSpec(
+        "tiny", "spec.vcpus must be at least 1; spec.memory must be at least 64Mi, got 1Mi");
     assertThat(eventReasons(NS, "tiny")).contains("InvalidSpec");
   }
 
@@ -428,6 +421,16 @@ class OperatorOnMockServerTest {
         .until(
             () -> client.resources(VirtualMachine.class).inNamespace(NS).withName(name).get(),
             v -> v != null && p.test(v));
+  }
+
+  /** Waits for the VM to fail as InvalidSpec with {@code message}, unplaced. */
+  private static VirtualMachine awaitInvalidSpec(String name, String message) {
+    VirtualMachine seen = awaitVm(name, v -> phase(v) == Phase.Failed);
+    Condition ready = condition(seen.getStatus().conditions, Conditions.READY);
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage()).isEqualTo(message);
+    assertThat(seen.getStatus().host).isNull();
+    return seen;
   }
 
   private static Migration migration(String name, String vm, MigrationMode mode) {
