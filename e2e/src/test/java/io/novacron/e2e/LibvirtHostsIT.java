@@ -374,6 +374,7 @@ class LibvirtHostsIT {
   void collectorReportsABusyGuestAboveAnIdleOneAndStaysSaneAcrossARestart() {
     VirtualMachine burner = vm("burner", "pool-b");
     burner.getSpec().boot.cmdline = GUEST_CMDLINE + " novacron.burn=1";
+    burner.getSpec().maxVcpus = 2; // room to grow: only its one online vCPU counts
     create(burner);
     VirtualMachine idler = vm("idler", "pool-b");
     idler.getSpec().maxMemory = new Quantity("256Mi"); // ballooned below its total memory
@@ -387,6 +388,9 @@ class LibvirtHostsIT {
     assertThat(cpu(busy)).isGreaterThan(cpu(idle) + 30);
     assertThat(idle.getStatus().usage.memoryUsedBytes).isBetween(1L, 128L * 1024 * 1024);
     assertThat(busy.getStatus().usage.vcpuPercent).hasSize(1);
+    // the VM's time (its vCPU's and QEMU's own threads') per online vCPU is at least the vCPU's
+    assertThat(cpu(busy))
+        .isGreaterThanOrEqualTo(Math.min(100, busy.getStatus().usage.vcpuPercent.get(0)) - 0.2);
     // the host's side of memory: the balloon as the burner was given it, 128 MiB, and the idler's
     // between its 128 MiB and its 256 MiB maximum while its driver inflates the balloon; the QEMU
     // processes' resident memory holds at least the guest kernel's pages

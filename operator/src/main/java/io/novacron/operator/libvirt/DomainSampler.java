@@ -31,8 +31,11 @@ final class DomainSampler {
   static DomainCounters sample(Domain d, String uuid, Instant at) throws LibvirtException {
     DomainInfo info = d.getInfo();
     VcpuInfo[] vcpus = d.getVcpusInfo();
-    long[] vcpuTimes = new long[vcpus.length];
-    for (int i = 0; i < vcpus.length; i++) {
+    // libvirt-java 0.5.4 sizes this array by the domain's maximum vCPUs and drops the count
+    // virDomainGetVcpus returns, so past the online vCPUs (nrVirtCpu) it holds zeros, not vCPUs;
+    // counting those would list idle vCPUs that do not exist and divide the VM's CPU % by them.
+    long[] vcpuTimes = new long[Math.min(vcpus.length, info.nrVirtCpu)];
+    for (int i = 0; i < vcpuTimes.length; i++) {
       vcpuTimes[i] = vcpus[i].cpuTime;
     }
     long balloon = info.memory;

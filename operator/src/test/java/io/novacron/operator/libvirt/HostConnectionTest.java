@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +86,36 @@ class HostConnectionTest {
     assertThatThrownBy(() -> host.define("<domain type='qemu'><name>broken"))
         .isInstanceOf(LibvirtOperationException.class)
         .hasMessageContaining("defining domain failed");
+  }
+
+  @Test
+  void countsOnlyTheOnlineVcpusOfADomainThatCanGrow() {
+    LibvirtHost host = hosts.host("test:///default");
+    String uuid = UUID.randomUUID().toString();
+    host.define(
+        """
+        <domain type='test'>
+          <name>sampler-%s</name>
+          <uuid>%s</uuid>
+          <memory unit='MiB'>128</memory>
+          <vcpu current='1'>3</vcpu>
+          <os><type>hvm</type></os>
+        </domain>
+        """
+            .formatted(uuid, uuid));
+    try {
+      host.start(uuid);
+      List<DomainCounters> counters = host.counters(List.of(uuid), Clock.systemUTC());
+
+      assertThat(counters).hasSize(1);
+      assertThat(counters.get(0).vcpuTimeNanos()).hasSize(1);
+
+      host.setVcpus(uuid, 2);
+      assertThat(host.counters(List.of(uuid), Clock.systemUTC()).get(0).vcpuTimeNanos()).hasSize(2);
+    } finally {
+      host.destroy(uuid);
+      host.undefine(uuid);
+    }
   }
 
   private static void await(java.util.function.BooleanSupplier condition) {
