@@ -98,6 +98,9 @@ public final class ApiServer implements AutoCloseable {
         .handler(this::vmHistory);
     router.get(API + "/nodepools/:pool/hosts/:host/history").handler(this::hostHistory);
     router.get(API + "/summary").handler(this::summary);
+    // Vert.x's own refusals, such as a query string that is not valid percent-encoding
+    router.errorHandler(
+        400, ctx -> problem(ctx, 400, "malformed request: " + failureMessage(ctx.failure())));
     router.errorHandler(404, ctx -> problem(ctx, 404, "no such endpoint: " + ctx.request().path()));
     router.errorHandler(405, ctx -> problem(ctx, 405, "only GET is supported"));
     router.errorHandler(
@@ -378,6 +381,12 @@ public final class ApiServer implements AutoCloseable {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String failureMessage(Throwable failure) {
+    return failure == null || failure.getMessage() == null
+        ? "the request could not be read"
+        : failure.getMessage();
   }
 
   /** An RFC 9457 problem body. */

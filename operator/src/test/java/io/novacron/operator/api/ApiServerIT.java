@@ -20,6 +20,7 @@ import io.novacron.operator.store.RollupRetention;
 import io.novacron.operator.store.SampleWriter;
 import io.novacron.operator.testing.RestartablePostgres;
 import java.io.ByteArrayInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -275,6 +277,9 @@ class ApiServerIT {
     assertProblem(web + "?from=0&to=3000000&step=1s", 400, "points");
     assertProblem(web + "?step=99999999999999999999d", 400, "step");
     assertProblem(web + "?colour=blue", 400, "colour");
+    // percent-encoding that is not, which Java's clients refuse to send
+    assertRawProblem("/api/v1/namespaces/team-a/virtualmachines/web/history?step=%ZZ");
+    assertRawProblem("/api/v1/summary?window=1h&%");
     assertProblem(web + "?step=1m&step=2m", 400, "2 times");
     assertProblem(base + "/api/v1/summary?top=1000", 400, "top");
     assertProblem(base + "/api/v1/summary?top=many", 400, "top");
@@ -375,6 +380,26 @@ class ApiServerIT {
     JsonNode problem = JSON.readTree(r.body());
     assertThat(problem.get("status").asInt()).isEqualTo(status);
     assertThat(problem.get("detail").asText()).as(url).contains(detailContains);
+  }
+
+  /** A GET written byte for byte on a socket, as a client that does not check its URLs sends it. */
+  private static void assertRawProblem(String pathAndQuery) throws Exception {
+    URI server = URI.create(base);
+    try (Socket socket = new Socket(server.getHost(), server.getPort())) {
+      socket.setSoTimeout(30_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + pathAndQuery + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response).as(pathAndQuery).startsWith("HTTP/1.1 400 ");
+      assertThat(response.toLowerCase(Locale.ROOT))
+          .contains("content-type: application/problem+json");
+      JsonNode problem = JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+      assertThat(problem.get("status").asInt()).isEqualTo(400);
+      assertThat(problem.get("detail").asText()).startsWith("malformed request: ");
+    }
   }
 
   private static String vmHistory(
