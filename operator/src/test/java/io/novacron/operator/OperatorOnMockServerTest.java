@@ -134,8 +134,7 @@ class OperatorOnMockServerTest {
   void vmIsPlacedStartedReportedAndRemovedOnDelete() throws Exception {
     client.resource(TestVms.pool("single", "only", TEST_HOST)).create();
     VirtualMachine vm = TestVms.vm(NS, "web", "single");
-    vm.getMetadata().setUid(null);
-    client.resource(vm).create();
+    create(vm);
 
     VirtualMachine running = awaitVm("web", v -> phase(v) == Phase.Running);
     String uuid = running.getMetadata().getUid();
@@ -164,8 +163,7 @@ class OperatorOnMockServerTest {
     // fabric8 alone failed the informer's watch on it, and JOSDK then exited the whole JVM
     awaitVm("newer", v -> phase(v) == Phase.Running);
     VirtualMachine later = TestVms.vm(NS, "after-newer", "newer-pool");
-    later.getMetadata().setUid(null);
-    client.resource(later).create();
+    create(later);
     awaitVm("after-newer", v -> phase(v) == Phase.Running);
 
     Map<?, ?> storedSpec =
@@ -199,8 +197,7 @@ class OperatorOnMockServerTest {
   void aPoolHoldingAValueTheOperatorDoesNotKnowGetsNothingPlacedNorMoved() {
     client.resource(TestVms.pool("storage-pool", "h", TEST_HOST)).createOr(r -> r.update());
     VirtualMachine before = TestVms.vm(NS, "before-upgrade", "storage-pool");
-    before.getMetadata().setUid(null);
-    client.resource(before).create();
+    create(before);
     awaitVm("before-upgrade", v -> phase(v) == Phase.Running);
 
     // the NodePool CRD gains a storage kind this operator does not know, and the pool uses it
@@ -229,11 +226,8 @@ class OperatorOnMockServerTest {
                                 && unknown.equals(c.getMessage())));
 
     VirtualMachine after = TestVms.vm(NS, "after-upgrade", "storage-pool");
-    after.getMetadata().setUid(null);
-    client.resource(after).create();
-    VirtualMachine waiting =
-        awaitVm(
-            "after-upgrade", v -> hasCondition(v, Conditions.SCHEDULED, "NodePoolNotUnderstood"));
+    create(after);
+    VirtualMachine waiting = awaitUnscheduled("after-upgrade", "NodePoolNotUnderstood");
     assertThat(condition(waiting.getStatus().conditions, Conditions.SCHEDULED).getMessage())
         .isEqualTo("NodePool 'storage-pool' holds values this operator does not know: " + unknown);
 
@@ -243,6 +237,34 @@ class OperatorOnMockServerTest {
     Migration failed = awaitFailedMigration("move-in-unknown-pool");
     assertThat(failed.getStatus().failureReason).startsWith("NodePoolNotUnderstood");
     assertThat(awaitVm("before-upgrade", v -> true).getStatus().host).isEqualTo("h");
+  }
+
+  @Test
+  void anInvalidPoolPlacesNothingNewUntilItIsMended() {
+    NodePool invalid = TestVms.pool("invalid-pool", "h", TEST_HOST);
+    invalid.getSpec().overcommit.cpu = 0; // as when no webhook or schema checks it
+    client.resource(invalid).createOr(r -> r.update());
+    VirtualMachine vm = TestVms.vm(NS, "in-invalid-pool", "invalid-pool");
+    create(vm);
+
+    VirtualMachine waiting = awaitUnscheduled("in-invalid-pool", "NodePoolInvalid");
+    assertThat(condition(waiting.getStatus().conditions, Conditions.SCHEDULED).getMessage())
+        .isEqualTo(
+            "NodePool 'invalid-pool' has an invalid spec: overcommit ratios must be positive");
+    assertThat(waiting.getStatus().host).isNull();
+
+    ConflictRetry.edit(
+        () ->
+            client
+                .resources(NodePool.class)
+                .withName("invalid-pool")
+                .edit(
+                    p -> {
+                      p.getSpec().overcommit.cpu = 4;
+                      return p;
+                    }));
+    assertThat(awaitVm("in-invalid-pool", v -> phase(v) == Phase.Running).getStatus().host)
+        .isEqualTo("h");
   }
 
   @Test
@@ -258,10 +280,9 @@ class OperatorOnMockServerTest {
   @Test
   void invalidSpecGetsAConditionAndEventAndNothingIsDefined() {
     VirtualMachine vm = TestVms.vm(NS, "tiny", "single");
-    vm.getMetadata().setUid(null);
     vm.getSpec().memory = new Quantity("1Mi");
     vm.getSpec().vcpus = 0;
-    client.resource(vm).create();
+    create(vm);
 
     awaitInvalidSpec(
         "tiny", "spec.vcpus must be at least 1; spec.memory must be at least 64Mi, got 1Mi");
@@ -271,11 +292,9 @@ class OperatorOnMockServerTest {
   @Test
   void missingPoolIsReportedAndTheVmStartsOnceThePoolAppears() {
     VirtualMachine vm = TestVms.vm(NS, "early", "late-pool");
-    vm.getMetadata().setUid(null);
-    client.resource(vm).create();
+    create(vm);
 
-    VirtualMachine waiting =
-        awaitVm("early", v -> hasCondition(v, Conditions.SCHEDULED, "NodePoolNotFound"));
+    VirtualMachine waiting = awaitUnscheduled("early", "NodePoolNotFound");
     assertThat(condition(waiting.getStatus().conditions, Conditions.SCHEDULED).getMessage())
         .isEqualTo("NodePool 'late-pool' does not exist");
     assertThat(phase(waiting)).isEqualTo(Phase.Pending);
@@ -288,12 +307,10 @@ class OperatorOnMockServerTest {
   void vmTooBigForEveryHostIsUnschedulableWithReasons() {
     client.resource(TestVms.pool("small", "t", TEST_HOST, "d", DEAD_HOST)).create();
     VirtualMachine vm = TestVms.vm(NS, "huge", "small");
-    vm.getMetadata().setUid(null);
     vm.getSpec().vcpus = 1000;
-    client.resource(vm).create();
+    create(vm);
 
-    VirtualMachine seen =
-        awaitVm("huge", v -> hasCondition(v, Conditions.SCHEDULED, "Unschedulable"));
+    VirtualMachine seen = awaitUnscheduled("huge", "Unschedulable");
     assertThat(condition(seen.getStatus().conditions, Conditions.SCHEDULED).getMessage())
         .startsWith("no host fits: t: needs 1000 vCPUs, 64 free; d: not ready (cannot connect");
     assertThat(eventReasons(NS, "huge")).contains("Unschedulable");
@@ -303,8 +320,7 @@ class OperatorOnMockServerTest {
   void haltedVmIsShutDownAndStaysDown() throws Exception {
     client.resource(TestVms.pool("halt-pool", "h", TEST_HOST)).createOr(r -> r.update());
     VirtualMachine vm = TestVms.vm(NS, "sleepy", "halt-pool");
-    vm.getMetadata().setUid(null);
-    client.resource(vm).create();
+    create(vm);
     VirtualMachine running = awaitVm("sleepy", v -> phase(v) == Phase.Running);
 
     client
@@ -330,9 +346,8 @@ class OperatorOnMockServerTest {
   void withoutAWebhookTheReconcilersEnforceThePolicyWithTheWebhooksMessages() throws Exception {
     client.resource(TestVms.pool("guarded", "g", TEST_HOST)).create();
     VirtualMachine foreign = TestVms.vm(NS, "foreign-kernel", "guarded");
-    foreign.getMetadata().setUid(null);
     foreign.getSpec().boot.kernel = "/etc/passwd";
-    client.resource(foreign).create();
+    create(foreign);
     String webhookMessage =
         new AdmissionRules(() -> PolicyFile.parse(POLICY))
             .review(
@@ -365,8 +380,7 @@ class OperatorOnMockServerTest {
 
     // a pool that still has VMs is not deleted; it goes once they are gone
     VirtualMachine resident = TestVms.vm(NS, "resident", "guarded");
-    resident.getMetadata().setUid(null);
-    client.resource(resident).create();
+    create(resident);
     awaitVm("resident", v -> phase(v) == Phase.Running);
     client.resources(NodePool.class).withName("guarded").delete();
     await()
@@ -424,6 +438,16 @@ class OperatorOnMockServerTest {
   }
 
   /** Waits for the VM to fail as InvalidSpec with {@code message}, unplaced. */
+  /** Creates the VM as a user would, without the uid the test fixtures give it. */
+  private static void create(VirtualMachine vm) {
+    vm.getMetadata().setUid(null);
+    client.resource(vm).create();
+  }
+
+  private static VirtualMachine awaitUnscheduled(String name, String reason) {
+    return awaitVm(name, v -> hasCondition(v, Conditions.SCHEDULED, reason));
+  }
+
   private static VirtualMachine awaitInvalidSpec(String name, String message) {
     VirtualMachine seen = awaitVm(name, v -> phase(v) == Phase.Failed);
     Condition ready = condition(seen.getStatus().conditions, Conditions.READY);

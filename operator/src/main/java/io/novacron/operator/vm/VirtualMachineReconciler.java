@@ -1,5 +1,6 @@
 package io.novacron.operator.vm;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -31,6 +32,7 @@ import io.novacron.operator.libvirt.LibvirtOperationException;
 import io.novacron.operator.metrics.RunningVms;
 import io.novacron.operator.metrics.RunningVms.RunningVm;
 import io.novacron.operator.placement.PlacementDecision;
+import io.novacron.policy.NodePoolValidator;
 import io.novacron.policy.VirtualMachineValidator;
 import java.time.Duration;
 import java.util.List;
@@ -202,8 +204,7 @@ public final class VirtualMachineReconciler
     }
     status.migration = null;
 
-    if (status.host == null
-        && !place(vm, pool.get(), SpecProblems.unknownValues(pool.get(), context.getClient()))) {
+    if (status.host == null && !place(vm, pool.get(), context.getClient())) {
       return Optional.of(retryInterval);
     }
     if (status.host == null) {
@@ -267,7 +268,7 @@ public final class VirtualMachineReconciler
    *
    * @return false when no host could be found (the status says why)
    */
-  private boolean place(VirtualMachine vm, NodePool pool, List<String> poolValuesUnknown) {
+  private boolean place(VirtualMachine vm, NodePool pool, KubernetesClient client) {
     VirtualMachineStatus status = vm.getStatus();
     Optional<String> existing = placement.findExistingDomain(vm, pool);
     if (existing.isPresent()) {
@@ -280,14 +281,19 @@ public final class VirtualMachineReconciler
       recorder.notReady(vm, Phase.Stopped, "Halted", "runStrategy is Halted; not placed");
       return true;
     }
-    if (!poolValuesUnknown.isEmpty()) {
-      recorder.unscheduled(
-          vm,
-          "NodePoolNotUnderstood",
-          "NodePool '"
-              + pool.getMetadata().getName()
-              + "' holds values this operator does not know: "
-              + String.join("; ", poolValuesUnknown));
+    // a pool's spec says how its hosts are shared out: if it cannot be read, place nothing new
+    if (poolRefuses(
+            vm,
+            pool,
+            "NodePoolNotUnderstood",
+            "holds values this operator does not know",
+            SpecProblems.unknownValues(pool, client))
+        || poolRefuses(
+            vm,
+            pool,
+            "NodePoolInvalid",
+            "has an invalid spec",
+            NodePoolValidator.poolProblems(pool.getSpec()))) {
       return false;
     }
     Optional<String> refusal = policy.creationRefusal(vm);
@@ -303,6 +309,23 @@ public final class VirtualMachineReconciler
     status.host = decision.host().get();
     status.phase = Phase.Scheduling;
     recorder.scheduled(vm, "Placed", "placed on host " + status.host);
+    return true;
+  }
+
+  private boolean poolRefuses(
+      VirtualMachine vm, NodePool pool, String reason, String what, List<String> problems) {
+    if (problems.isEmpty()) {
+      return false;
+    }
+    recorder.unscheduled(
+        vm,
+        reason,
+        "NodePool '"
+            + pool.getMetadata().getName()
+            + "' "
+            + what
+            + ": "
+            + String.join("; ", problems));
     return true;
   }
 
