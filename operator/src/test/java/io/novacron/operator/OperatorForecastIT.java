@@ -102,6 +102,9 @@ class OperatorForecastIT {
                         .get(0),
                 h -> h.forecastCpuPercent != null && h.forecastMemoryMiB != null);
     assertThat(host.forecastCpuPercent).isBetween(0.0, 100.0);
+    // written with the hosts' forecasts: one host is as even as a pool gets
+    assertThat(api.client().resources(NodePool.class).withName("forecast-pool").get().getStatus())
+        .satisfies(s -> assertThat(s.imbalance).isEqualTo(0.0));
     String metrics = HttpGets.get("http://127.0.0.1:" + operator.httpPort() + "/metrics").body();
     assertThat(metrics)
         .contains(

@@ -21,7 +21,9 @@ public class NodePoolStatus {
   @JsonPropertyDescription("VirtualMachines placed in the pool.")
   public Integer vmCount;
 
-  @JsonPropertyDescription("Spread of host load, 0 (even) upwards.")
+  @JsonPropertyDescription(
+      "Spread of the hosts' forecast CPU utilisation (standard deviation of the fractions over the"
+          + " ready hosts not in maintenance), 0 when even: the imbalance rebalancing lowers.")
   public Double imbalance;
 
   public List<MoveRecommendation> recommendations = new ArrayList<>();

@@ -136,7 +136,6 @@ public final class NodePoolReconciler implements Reconciler<NodePool>, Cleaner<N
     NodePoolStatus previous = pool.getStatus() == null ? new NodePoolStatus() : pool.getStatus();
     NodePoolStatus status = new NodePoolStatus();
     status.conditions = new ArrayList<>(previous.conditions);
-    status.imbalance = previous.imbalance;
     pool.setStatus(status);
     Long generation = pool.getMetadata().getGeneration();
     status.observedGeneration = generation;
@@ -184,6 +183,7 @@ public final class NodePoolReconciler implements Reconciler<NodePool>, Cleaner<N
     }
     status.hosts = probes.stream().map(CompletableFuture::join).toList();
     PoolOutlook.forecastHosts(status.hosts, placedHere);
+    status.imbalance = PoolOutlook.imbalance(status.hosts).orElse(null);
     PoolOutlook.exhaustion(status.hosts, placedHere, clock.instant())
         .ifPresentOrElse(
             e -> {

@@ -50,6 +50,31 @@ public final class PoolOutlook {
     }
   }
 
+  /**
+   * The spread (standard deviation) of the forecast CPU utilisation, as a fraction of each host's
+   * CPUs, over the ready hosts not in maintenance: the imbalance term of the rebalancing score.
+   * Empty when no such host has a forecast.
+   */
+  public static Optional<Double> imbalance(List<HostStatus> hosts) {
+    double sum = 0;
+    double squares = 0;
+    int n = 0;
+    for (HostStatus h : hosts) {
+      if (h.ready && !h.maintenance && h.forecastCpuPercent != null) {
+        double u = h.forecastCpuPercent / 100;
+        sum += u;
+        squares += u * u;
+        n++;
+      }
+    }
+    if (n == 0) {
+      return Optional.empty();
+    }
+    double mean = sum / n;
+    return Optional.of(
+        Math.round(1000 * Math.sqrt(Math.max(0, squares / n - mean * mean))) / 1000.0);
+  }
+
   /** When the ready hosts' CPU or memory runs out at the forecast trend, if within a day. */
   public static Optional<Exhaustion> exhaustion(
       List<HostStatus> hosts, List<VirtualMachine> placed, Instant now) {

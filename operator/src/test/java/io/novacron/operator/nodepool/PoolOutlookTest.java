@@ -50,6 +50,32 @@ class PoolOutlookTest {
   }
 
   @Test
+  void imbalanceIsTheSpreadOfForecastUtilisationOverUsableHosts() {
+    HostStatus busy = host("busy", true, 4, 8192);
+    HostStatus idle = host("idle", true, 4, 8192);
+    HostStatus down = host("down", false, 4, 8192);
+    HostStatus draining = host("draining", true, 4, 8192);
+    draining.maintenance = true;
+    List<HostStatus> hosts = List.of(busy, idle, down, draining);
+    assertThat(PoolOutlook.imbalance(hosts)).isEmpty(); // no forecasts yet
+
+    // busy: 3 cores of 4 (75 %), idle: none (0 %); the other two would pull the spread down
+    PoolOutlook.forecastHosts(
+        hosts,
+        List.of(
+            vm("busy", 100, 100, GIB, GIB),
+            vm("busy", 50, 50, GIB, GIB),
+            vm("down", 100, 100, GIB, GIB),
+            vm("draining", 100, 100, GIB, GIB)));
+    assertThat(busy.forecastCpuPercent).isEqualTo(75.0);
+    assertThat(PoolOutlook.imbalance(hosts)).hasValue(0.375); // mean 0.375, both 0.375 from it
+
+    PoolOutlook.forecastHosts(
+        hosts, List.of(vm("busy", 50, 50, GIB, GIB), vm("idle", 50, 50, GIB, GIB)));
+    assertThat(PoolOutlook.imbalance(hosts)).hasValue(0.0);
+  }
+
+  @Test
   void cpuGrowingAtItsForecastRateRunsOutWhenTheTrendReachesCapacity() {
     // 4 cores; 2 in use now, 2.5 in 5 minutes: 0.1 core a minute, 2 cores left: 20 minutes
     List<HostStatus> hosts = List.of(host("h1", true, 4, 1 << 20));
