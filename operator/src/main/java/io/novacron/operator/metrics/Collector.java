@@ -40,7 +40,7 @@ public final class Collector implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService perHost;
   private final ScheduledExecutorService ticker;
-  private final Map<String, DomainCounters> previous = new ConcurrentHashMap<>();
+  private final Map<String, Reading> previous = new ConcurrentHashMap<>();
   private final Map<String, HostCounters> previousHost = new ConcurrentHashMap<>();
   private final Set<String> hostsInFlight = ConcurrentHashMap.newKeySet();
 
@@ -106,8 +106,12 @@ public final class Collector implements AutoCloseable {
       }
       if (!vmsByUid.isEmpty()) {
         for (DomainCounters c : host.counters(vmsByUid.keySet(), clock)) {
-          DomainCounters before = previous.put(c.uuid(), c);
-          RateCalculator.rates(before, c)
+          Reading before = previous.put(c.uuid(), new Reading(uri, c));
+          // on another host than last time the domain was migrated: its counters began afresh
+          // there, and libvirt numbers domains per host, so their run IDs may well be equal
+          DomainCounters sameHost =
+              before != null && before.hostUri().equals(uri) ? before.counters() : null;
+          RateCalculator.rates(sameHost, c)
               .ifPresent(
                   sample -> sinks.forEach(sink -> sink.accept(vmsByUid.get(c.uuid()), sample)));
         }
@@ -118,6 +122,9 @@ public final class Collector implements AutoCloseable {
       hostsInFlight.remove(uri);
     }
   }
+
+  /** A VM's counters and the host they were read from. */
+  private record Reading(String hostUri, DomainCounters counters) {}
 
   @Override
   public void close() {

@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * Turns two successive counter readings of a domain (or host) into rates. Pure. A restarted domain
- * (new run ID), a migrated one, or any counter that went backwards yields no sample for that
- * interval rather than a negative or huge rate; the next interval measures from the new counters.
+ * (new run ID) or any counter that went backwards yields no sample for that interval rather than a
+ * negative or huge rate; the next interval measures from the new counters. (A migrated domain's
+ * readings on two hosts never meet here: the collector starts afresh on the new host.)
  */
 public final class RateCalculator {
   private static final double NANOS_PER_SECOND = 1e9;
