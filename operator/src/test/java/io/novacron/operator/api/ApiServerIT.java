@@ -18,6 +18,7 @@ import io.novacron.operator.store.MetricStoreHealth;
 import io.novacron.operator.store.PartitionMaintainer;
 import io.novacron.operator.store.RollupRetention;
 import io.novacron.operator.store.SampleWriter;
+import io.novacron.operator.testing.PostgresVersion;
 import io.novacron.operator.testing.RestartablePostgres;
 import java.io.ByteArrayInputStream;
 import java.net.Socket;
@@ -38,19 +39,24 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The HTTP API over the wire (JDK HTTP client, real JSON) on a real PostgreSQL filled through the
  * real writer: history at each resolution, the summary, gzip, ETag, the cache, bad input, health,
- * and a database outage.
+ * and a database outage; on the embedded default PostgreSQL and on the oldest one supported.
  */
 @TestMethodOrder(OrderAnnotation.class)
+@ParameterizedClass
+@EnumSource(PostgresVersion.class)
 class ApiServerIT {
   private static final Instant BASE =
       Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
@@ -70,9 +76,9 @@ class ApiServerIT {
   private static String base;
   private static final HttpClient http = HttpClient.newHttpClient();
 
-  @BeforeAll
-  static void start() throws Exception {
-    postgres = RestartablePostgres.startClean(Path.of("target/api-it"));
+  @BeforeParameterizedClassInvocation
+  static void start(PostgresVersion version) throws Exception {
+    postgres = RestartablePostgres.startClean(Path.of("target/api-it"), version);
     database = new LazyDatabase(postgres.settings());
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     writer =
@@ -109,7 +115,7 @@ class ApiServerIT {
     base = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() throws Exception {
     if (server != null) {
       server.close();
@@ -122,6 +128,19 @@ class ApiServerIT {
     }
     if (postgres != null) {
       postgres.close();
+    }
+  }
+
+  @Parameter private PostgresVersion version;
+
+  @Test
+  @Order(0)
+  void theServerRunsThePostgresVersionUnderTest() throws Exception {
+    try (Connection c = database.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int")) {
+      rs.next();
+      assertThat(rs.getInt(1) / 10_000).isEqualTo(version.major());
     }
   }
 

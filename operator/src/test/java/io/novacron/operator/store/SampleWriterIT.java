@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.novacron.operator.metrics.HostSample;
 import io.novacron.operator.metrics.VmSample;
+import io.novacron.operator.testing.PostgresVersion;
 import io.novacron.operator.testing.RestartablePostgres;
 import io.novacron.operator.testing.SettableClock;
 import java.nio.file.Path;
@@ -21,22 +22,29 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The writer against a real PostgreSQL that the test stops and starts, reached through the
- * external-URL configuration.
+ * external-URL configuration: the embedded default version, and the oldest one supported for an
+ * external database.
  */
+@ParameterizedClass
+@EnumSource(PostgresVersion.class)
 class SampleWriterIT {
   private static final String VM = "00000000-0000-0000-0000-0000000000aa";
   private static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.HOURS);
 
+  @Parameter private PostgresVersion version;
   private RestartablePostgres server;
   private Database db;
   private SampleWriter writer;
 
   @BeforeEach
   void start() throws Exception {
-    server = RestartablePostgres.startClean(Path.of("target/writer-it"));
+    server = RestartablePostgres.startClean(Path.of("target/writer-it"), version);
     db = Database.open(server.settings());
   }
 
@@ -48,7 +56,9 @@ class SampleWriterIT {
     if (db != null) {
       db.close();
     }
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 
   @Test

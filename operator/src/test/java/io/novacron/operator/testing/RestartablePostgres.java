@@ -12,17 +12,25 @@ import java.nio.file.Path;
  */
 public final class RestartablePostgres implements AutoCloseable {
   private final Path dataDir;
+  private final PostgresVersion version;
   private EmbeddedPostgres server;
   private int port;
 
-  private RestartablePostgres(Path dataDir) {
+  private RestartablePostgres(Path dataDir, PostgresVersion version) {
     this.dataDir = dataDir;
+    this.version = version;
   }
 
-  /** Starts a server on an empty data directory. */
+  /** Starts a server of the embedded default version on an empty data directory. */
   public static RestartablePostgres startClean(Path dataDir) throws IOException {
+    return startClean(dataDir, PostgresVersion.EMBEDDED_DEFAULT);
+  }
+
+  /** Starts a server of the given version on an empty data directory. */
+  public static RestartablePostgres startClean(Path dataDir, PostgresVersion version)
+      throws IOException {
     Directories.deleteRecursively(dataDir);
-    RestartablePostgres pg = new RestartablePostgres(dataDir.toAbsolutePath());
+    RestartablePostgres pg = new RestartablePostgres(dataDir.toAbsolutePath(), version);
     pg.start();
     pg.port = pg.server.getPort();
     return pg;
@@ -37,6 +45,7 @@ public final class RestartablePostgres implements AutoCloseable {
     if (port > 0) {
       builder.setPort(port);
     }
+    version.configure(builder);
     server = builder.start();
   }
 
