@@ -8,6 +8,9 @@ import java.util.List;
 
 /** Drives {@code e2e/hosts.sh}: local libvirt hosts under one work directory. */
 public final class LocalHosts implements AutoCloseable {
+  /** What the sandbox guest prints on its serial console once it has booted. */
+  public static final String GUEST_BOOTED = "NOVACRON-GUEST-BOOTED";
+
   private final Path repo;
   private final Path work;
   private int started;

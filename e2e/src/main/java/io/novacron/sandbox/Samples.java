@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /** The files under samples/, with ${NOVACRON_WORK} filled in. */
@@ -59,12 +60,19 @@ public final class Samples {
     return resources;
   }
 
-  /** Creates (or updates) every sample in the API. */
-  public static List<HasMetadata> apply(KubernetesClient client, Path repo, Path work) {
+  /**
+   * Creates (or updates) every sample in the API, calling {@code beforeMigration} before each
+   * Migration is created.
+   */
+  public static List<HasMetadata> apply(
+      KubernetesClient client, Path repo, Path work, Consumer<Migration> beforeMigration) {
     List<HasMetadata> resources = load(client, repo, work);
     for (HasMetadata r : resources) {
       if (r.getMetadata().getNamespace() == null && !(r instanceof NodePool)) {
         r.getMetadata().setNamespace("default");
+      }
+      if (r instanceof Migration m) {
+        beforeMigration.accept(m);
       }
       client.resource(r).createOr(NonDeletingOperation::update);
     }

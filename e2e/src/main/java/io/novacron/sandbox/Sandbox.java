@@ -1,9 +1,11 @@
 package io.novacron.sandbox;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.novacron.crds.migration.Migration;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.operator.NovaCronOperator;
 import io.novacron.operator.config.OperatorConfig;
+import io.novacron.operator.store.Database;
 import io.novacron.policy.InformerClusterView;
 import io.novacron.webhooks.AdmissionServer;
 import io.novacron.webhooks.SelfSignedCertificates;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sandbox implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
+  private static final Duration GUEST_BOOT_TIMEOUT = Duration.ofMinutes(3);
   public static final int HOSTS = 2;
 
   private final Path repo;
@@ -69,8 +72,50 @@ public final class Sandbox implements AutoCloseable {
     env.put("NOVACRON_HTTP_HOST", "127.0.0.1");
     env.put("NOVACRON_HTTP_PORT", String.valueOf(httpPort));
     operator = NovaCronOperator.start(api.client(), OperatorConfig.from(env));
-    samples = Samples.apply(api.client(), repo, work);
+    samples = Samples.apply(api.client(), repo, work, this::awaitGuestBooted);
     return this;
+  }
+
+  /**
+   * Waits until the Migration's VM runs and its guest has booted. QEMU 7.2 without KVM (as here)
+   * can corrupt a guest migrated in its first seconds of boot: seen with plain {@code virsh
+   * migrate} too, 1 of 12, and for the sample Migration when it was applied with its VM.
+   */
+  private void awaitGuestBooted(Migration m) {
+    String namespace = m.getMetadata().getNamespace();
+    String name = m.getSpec().vmName;
+    Instant deadline = Instant.now().plus(GUEST_BOOT_TIMEOUT);
+    log.info(
+        "Waiting for {}'s guest to boot before Migration {} moves it",
+        name,
+        m.getMetadata().getName());
+    while (Instant.now().isBefore(deadline)) {
+      VirtualMachine vm =
+          api.client().resources(VirtualMachine.class).inNamespace(namespace).withName(name).get();
+      String host = vm == null || vm.getStatus() == null ? null : vm.getStatus().host;
+      if (host != null
+          && host.matches("host\\d+")
+          && guestBooted(Integer.parseInt(host.substring(4)), namespace + "_" + name)) {
+        return;
+      }
+      if (!pause(Duration.ofSeconds(1))) {
+        return;
+      }
+    }
+    log.warn(
+        "{}'s guest did not boot within {}; applying Migration {} anyway",
+        name,
+        GUEST_BOOT_TIMEOUT,
+        m.getMetadata().getName());
+  }
+
+  private boolean guestBooted(int host, String domain) {
+    try {
+      Path console = hosts.consoleLog(host, domain);
+      return Files.exists(console) && Files.readString(console).contains(LocalHosts.GUEST_BOOTED);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
@@ -150,16 +195,28 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
-  /** Deletes every VM and waits (bounded) for the operator to remove their domains. */
+  /** Sleeps; false when interrupted (the interrupt is kept for the caller's caller). */
+  private static boolean pause(Duration time) {
+    try {
+      Thread.sleep(time.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * Deletes every VM and waits (bounded) for the operator to remove their domains: for less than a
+   * Ctrl-C's exit gives the operator to close its database itself (a host that does not answer must
+   * not cost the samples still queued; hosts.sh stop destroys what is left).
+   */
   private void deleteVirtualMachines() {
     var vms = api.client().resources(VirtualMachine.class).inAnyNamespace();
     vms.delete();
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    Instant deadline = Instant.now().plus(Database.CLOSE_AT_EXIT_WAIT.dividedBy(2));
     while (!vms.list().getItems().isEmpty() && Instant.now().isBefore(deadline)) {
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!pause(Duration.ofMillis(250))) {
         return;
       }
     }

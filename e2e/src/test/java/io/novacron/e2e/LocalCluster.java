@@ -38,7 +38,7 @@ import java.util.function.UnaryOperator;
 final class LocalCluster {
   static final String NS = "it";
   static final Duration BOOT = Duration.ofSeconds(90);
-  static final String BOOTED = "NOVACRON-GUEST-BOOTED";
+  static final String BOOTED = LocalHosts.GUEST_BOOTED;
 
   /**
    * The test guests' kernel command line. {@code no_timer_check}: under TCG on a busy machine the

@@ -65,6 +65,31 @@ class SandboxIT {
     String yaml = kubectl("get", "nmig", "move-app-1", "-o", "yaml").out();
     assertThat(yaml).contains("downtimeMillis:", "bytesTransferred:", "sourceHost:");
     assertThat(kubectl("describe", "nvm", "app-1").out()).contains("Moved");
+
+    // the guest goes on running on its new host: its console there (begun by the migration)
+    // shows heartbeats and no kernel oops (QEMU here can corrupt a guest migrated mid-boot, so the
+    // sandbox waits for the boot before it applies the Migration)
+    String host =
+        sandbox
+            .api()
+            .client()
+            .resources(VirtualMachine.class)
+            .inNamespace("default")
+            .withName("app-1")
+            .get()
+            .getStatus()
+            .host;
+    Path console =
+        sandbox
+            .hosts()
+            .consoleLog(Integer.parseInt(host.substring("host".length())), "default_app-1");
+    String log =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> Files.exists(console) ? Files.readString(console) : "",
+                text -> text.lines().filter(l -> l.startsWith("NOVACRON-HEARTBEAT")).count() >= 3);
+    assertThat(log).doesNotContain("BUG:", "Oops", "soft lockup", "corruption");
   }
 
   @Test

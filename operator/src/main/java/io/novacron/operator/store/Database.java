@@ -23,9 +23,10 @@ public final class Database implements AutoCloseable {
   /**
    * How long a JVM that is exiting gets to close the database itself (the operator's shutdown first
    * writes the queued samples and saves the daily profiles) before the embedded server is stopped
-   * anyway, so that no exit leaves it running.
+   * anyway, so that no exit leaves it running. Whatever a program does at exit before closing the
+   * operator must fit well within it.
    */
-  static final Duration CLOSE_AT_EXIT_WAIT = Duration.ofSeconds(30);
+  public static final Duration CLOSE_AT_EXIT_WAIT = Duration.ofSeconds(30);
 
   private final EmbeddedPostgres embedded;
   private final HikariDataSource pool;
