@@ -268,6 +268,49 @@ class OperatorOnMockServerTest {
   }
 
   @Test
+  void aMigrationWhoseStatusANewerOperatorWroteIsLeftAlone() {
+    client.resource(migration("newer-move", "no-such-vm", MigrationMode.Live)).create();
+    awaitFailedMigration("newer-move");
+
+    // as a newer operator (rolled back since) would have left it: in a phase this one lacks
+    ConflictRetry.edit(
+        () ->
+            raw("Migration", "migrations", true)
+                .inNamespace(NS)
+                .withName("newer-move")
+                .editStatus(
+                    m -> {
+                      m.getAdditionalProperties()
+                          .put("status", Map.of("phase", "Verifying", "sourceHost", "h"));
+                      return m;
+                    }));
+    // the operator meets it again when it starts (as after the rollback) or, as here, on an edit
+    ConflictRetry.edit(
+        () ->
+            client
+                .resources(Migration.class)
+                .inNamespace(NS)
+                .withName("newer-move")
+                .edit(
+                    m -> {
+                      m.getSpec().cancel = true;
+                      return m;
+                    }));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> eventReasons(NS, "newer-move").contains("StatusNotUnderstood"));
+    Map<?, ?> status =
+        (Map<?, ?>)
+            raw("Migration", "migrations", true)
+                .inNamespace(NS)
+                .withName("newer-move")
+                .get()
+                .getAdditionalProperties()
+                .get("status");
+    assertThat(status).isEqualTo(Map.of("phase", "Verifying", "sourceHost", "h"));
+  }
+
+  @Test
   void theOperatorRefusesAClientThatReadsStrictly() {
     try (KubernetesClient strict =
         new KubernetesClientBuilder().withConfig(client.getConfiguration()).build()) {

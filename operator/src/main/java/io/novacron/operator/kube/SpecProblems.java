@@ -16,7 +16,8 @@ public final class SpecProblems {
    * The enum values in the spec of this version of {@code resource} that the model lacks (the CRD
    * is newer than the operator); when there are none, what {@code validator} finds. A field holding
    * such a value may read as its default here, so the validator's view of it cannot be trusted.
-   * (Such values in the status, written by a newer operator, read as unset: the status is redone.)
+   * (Such values in the status, written by a newer operator, read as unset; see {@link
+   * #unknownStatusValues}.)
    */
   public static List<String> of(
       HasMetadata resource, KubernetesClient client, Supplier<List<String>> validator) {
@@ -29,8 +30,21 @@ public final class SpecProblems {
    * pool holding one is not understood, so nothing is placed in it nor moved within it.
    */
   public static List<String> unknownValues(HasMetadata resource, KubernetesClient client) {
+    return unknownValues(resource, client, "spec.");
+  }
+
+  /**
+   * The enum values in the status of this version of {@code resource} that the model lacks: a newer
+   * operator wrote them, and they read as unset here.
+   */
+  public static List<String> unknownStatusValues(HasMetadata resource, KubernetesClient client) {
+    return unknownValues(resource, client, "status.");
+  }
+
+  private static List<String> unknownValues(
+      HasMetadata resource, KubernetesClient client, String prefix) {
     return client.getKubernetesSerialization() instanceof TolerantSerialization tolerant
-        ? tolerant.unknownValues(resource).stream().filter(p -> p.startsWith("spec.")).toList()
+        ? tolerant.unknownValues(resource).stream().filter(p -> p.startsWith(prefix)).toList()
         : List.of();
   }
 }

@@ -106,6 +106,14 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
 
   @Override
   public UpdateControl<Migration> reconcile(Migration m, Context<Migration> context) {
+    List<String> statusUnknown = SpecProblems.unknownStatusValues(m, context.getClient());
+    if (!statusUnknown.isEmpty()) {
+      // A newer operator got this far and wrote a state this one cannot follow. Taken as a new
+      // Migration (its phase reads as unset) it would be checked and started again: the VM could
+      // move twice. It is left as it is.
+      recorder.statusNotUnderstood(m, String.join("; ", statusUnknown));
+      return UpdateControl.noUpdate();
+    }
     MigrationStatus s = statusOf(m);
     if (s.phase != null && isFinished(s.phase)) {
       admissions.release(m.getMetadata().getUid());

@@ -90,6 +90,16 @@ final class MigrationRecorder {
     events.normal(m, "Cancelled", message);
   }
 
+  /** A Warning Event only: the status, which a newer operator wrote, is left alone. */
+  void statusNotUnderstood(Migration m, String unknownValues) {
+    events.warning(
+        m,
+        "StatusNotUnderstood",
+        "the status holds values this operator does not know ("
+            + unknownValues
+            + "); a newer operator wrote it, so this Migration is left as it is");
+  }
+
   void normal(Migration m, String reason, String message) {
     events.normal(m, reason, message);
   }

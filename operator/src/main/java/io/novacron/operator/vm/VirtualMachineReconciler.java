@@ -281,7 +281,8 @@ public final class VirtualMachineReconciler
       recorder.notReady(vm, Phase.Stopped, "Halted", "runStrategy is Halted; not placed");
       return true;
     }
-    // a pool's spec says how its hosts are shared out: if it cannot be read, place nothing new
+    // a pool's spec says how its hosts are shared out: one not understood or invalid places
+    // nothing new
     if (poolRefuses(
             vm,
             pool,

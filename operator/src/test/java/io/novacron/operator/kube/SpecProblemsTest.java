@@ -33,12 +33,16 @@ class SpecProblemsTest {
   }
 
   @Test
-  void anUnknownStatusValueIsNoSpecProblem() {
+  void anUnknownStatusValueIsNoSpecProblemButIsNamedAsAStatusOne() {
     try (KubernetesClient client = client()) {
       VirtualMachine vm =
           serialization.unmarshal(VM.formatted("2", "Always", "Hibernating"), VirtualMachine.class);
-      assertThat(vm.getStatus().phase).as("read as unset, so the status is redone").isNull();
+      assertThat(vm.getStatus().phase).as("read as unset").isNull();
       assertThat(SpecProblems.of(vm, client, List::of)).isEmpty();
+      assertThat(SpecProblems.unknownStatusValues(vm, client))
+          .singleElement()
+          .asString()
+          .startsWith("status.phase: \"Hibernating\" is not one of ");
     }
   }
 
