@@ -3,6 +3,7 @@ package io.novacron.sandbox;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.novacron.crds.migration.Migration;
 import io.novacron.crds.vm.VirtualMachine;
+import io.novacron.crds.vm.VirtualMachineStatus.Phase;
 import io.novacron.operator.NovaCronOperator;
 import io.novacron.operator.config.OperatorConfig;
 import io.novacron.operator.store.Database;
@@ -92,7 +93,10 @@ public final class Sandbox implements AutoCloseable {
     while (Instant.now().isBefore(deadline)) {
       VirtualMachine vm =
           api.client().resources(VirtualMachine.class).inNamespace(namespace).withName(name).get();
-      String host = vm == null || vm.getStatus() == null ? null : vm.getStatus().host;
+      // Running: its domain has started, so the console log is this boot's, not an older run's
+      boolean running =
+          vm != null && vm.getStatus() != null && vm.getStatus().phase == Phase.Running;
+      String host = running ? vm.getStatus().host : null;
       if (host != null
           && host.matches("host\\d+")
           && guestBooted(Integer.parseInt(host.substring(4)), namespace + "_" + name)) {
