@@ -75,9 +75,12 @@ build_image() {
   local root; root="$(mktemp -d)"
   mkdir -p "$root"/{bin,proc,sys,dev,etc/acpi/PWRF,lib/modules,var/run,var/log}
   cp /bin/busybox "$root/bin/busybox"
-  # Loaded in this order by init: ACPI power button (graceful shutdown), virtio balloon (live
-  # memory resize), virtio disks and NICs (so tests can see the devices a VM was given).
-  for m in drivers/acpi/button.ko drivers/input/evdev.ko drivers/virtio/virtio_ring.ko \
+  # Loaded in this order by init: ACPI power button (graceful shutdown), pvpanic (a kernel panic
+  # tells the host, which reports the domain crashed), virtio balloon (live memory resize), virtio
+  # disks and NICs (so tests can see the devices a VM was given).
+  for m in drivers/acpi/button.ko drivers/input/evdev.ko drivers/misc/pvpanic/pvpanic.ko \
+    drivers/misc/pvpanic/pvpanic-mmio.ko \
+    drivers/virtio/virtio_ring.ko \
     drivers/virtio/virtio.ko drivers/virtio/virtio_pci_legacy_dev.ko \
     drivers/virtio/virtio_pci_modern_dev.ko drivers/virtio/virtio_pci.ko \
     drivers/virtio/virtio_balloon.ko drivers/block/virtio_blk.ko net/core/failover.ko \
@@ -106,6 +109,11 @@ echo "NOVACRON-GUEST-BOOTED vcpus=$(grep -c ^processor /proc/cpuinfo)" \
 # novacron.burn=1 on the kernel command line: keep one CPU busy (load for the collector tests)
 if grep -q 'novacron.burn=1' /proc/cmdline; then
   (while :; do :; done) &
+fi
+# novacron.panic=1: crash the kernel once booted (init dies in the sysrq write: a panic)
+if grep -q 'novacron.panic=1' /proc/cmdline; then
+  echo 1 >/proc/sys/kernel/sysrq
+  echo c >/proc/sysrq-trigger
 fi
 # novacron.dirty=1: keep rewriting 32 MiB of tmpfs with non-zero bytes (pages live migration
 # must send again and again; zero pages would travel almost free)

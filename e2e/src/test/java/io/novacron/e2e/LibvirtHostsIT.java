@@ -194,6 +194,23 @@ class LibvirtHostsIT {
   }
 
   @Test
+  @Order(6)
+  void rerunOnFailureRestartsAGuestWhoseKernelPanicked() {
+    VirtualMachine vm = vm("panicky", "pool-b");
+    vm.getSpec().runStrategy = RunStrategy.RerunOnFailure;
+    vm.getSpec().boot.cmdline = GUEST_CMDLINE + " novacron.panic=1";
+    create(vm);
+    // the guest panics once booted; its pvpanic device tells QEMU, and libvirt ends the domain as
+    // crashed instead of leaving a running domain whose guest is dead
+    await()
+        .atMost(BOOT)
+        .until(
+            () ->
+                eventMessages("panicky").stream()
+                    .anyMatch(m -> m.startsWith("domain was shut off (crashed); restarted")));
+  }
+
+  @Test
   @Order(7)
   void liveResizeAndRestartRequired() {
     VirtualMachine vm = vm("elastic", "pool-b");

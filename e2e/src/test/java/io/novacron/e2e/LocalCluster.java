@@ -229,10 +229,16 @@ final class LocalCluster {
   }
 
   static List<String> eventReasons(String name) {
+    return events(name).map(Event::getReason).toList();
+  }
+
+  static List<String> eventMessages(String name) {
+    return events(name).map(Event::getMessage).toList();
+  }
+
+  private static java.util.stream.Stream<Event> events(String name) {
     return client.v1().events().inNamespace(NS).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName()))
-        .map(Event::getReason)
-        .toList();
+        .filter(e -> name.equals(e.getInvolvedObject().getName()));
   }
 
   static String console(int host, VirtualMachine vm) throws IOException {

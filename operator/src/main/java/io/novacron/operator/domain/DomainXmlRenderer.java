@@ -86,6 +86,9 @@ public final class DomainXmlRenderer {
     balloon.setAttribute("model", "virtio");
     // without a period libvirt keeps returning the guest's first memory statistics
     child(balloon, "stats").setAttribute("period", Integer.toString(BALLOON_STATS_PERIOD_SECONDS));
+    // pvpanic: a guest kernel that panics tells QEMU, so libvirt reports the domain crashed (and
+    // on_crash ends it) instead of a running domain whose guest is dead
+    child(devices, "panic").setAttribute("model", "isa");
     return serialize(doc);
   }
 

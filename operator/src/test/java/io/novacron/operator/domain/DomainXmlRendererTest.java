@@ -46,6 +46,7 @@ class DomainXmlRendererTest {
         .isEqualTo("/var/log/libvirt/qemu/team-a_web-1-console.log");
     assertThat(xml.get("/domain/metadata/*[local-name()='vm']/@name")).isEqualTo("web-1");
     assertThat(xml.get("/domain/devices/memballoon/stats/@period")).isEqualTo("5");
+    assertThat(xml.get("/domain/devices/panic/@model")).isEqualTo("isa");
   }
 
   @Test
