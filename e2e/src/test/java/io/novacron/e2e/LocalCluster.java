@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * The ITs' world: real local libvirt hosts, the mock Kubernetes API and the operator, one set per
@@ -236,7 +237,7 @@ final class LocalCluster {
     return events(name).map(Event::getMessage).toList();
   }
 
-  private static java.util.stream.Stream<Event> events(String name) {
+  private static Stream<Event> events(String name) {
     return client.v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()));
   }
