@@ -3,7 +3,9 @@ package io.novacron.operator.kube;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.novacron.crds.common.TolerantSerialization;
+import io.novacron.crds.nodepool.NodePool;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -21,16 +23,23 @@ public final class SpecProblems {
    */
   public static List<String> of(
       HasMetadata resource, KubernetesClient client, Supplier<List<String>> validator) {
-    List<String> unknown = unknownValues(resource, client);
+    List<String> unknown = unknownValues(resource, client, "spec.");
     return unknown.isEmpty() ? validator.get() : unknown;
   }
 
   /**
-   * Only the enum values in the spec of this version of {@code resource} that the model lacks: a
-   * pool holding one is not understood, so nothing is placed in it nor moved within it.
+   * Why nothing is placed in {@code pool} nor moved within it: the enum values in its spec that the
+   * model lacks; empty when it holds none.
    */
-  public static List<String> unknownValues(HasMetadata resource, KubernetesClient client) {
-    return unknownValues(resource, client, "spec.");
+  public static Optional<String> poolNotUnderstood(NodePool pool, KubernetesClient client) {
+    List<String> unknown = unknownValues(pool, client, "spec.");
+    return unknown.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            "NodePool '"
+                + pool.getMetadata().getName()
+                + "' holds values this operator does not know: "
+                + String.join("; ", unknown));
   }
 
   /**

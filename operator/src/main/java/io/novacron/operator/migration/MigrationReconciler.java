@@ -159,14 +159,10 @@ public final class MigrationReconciler implements Reconciler<Migration>, Cleaner
     if (problem.isPresent()) {
       return finish(m, () -> recorder.failed(m, "InvalidRequest", problem.get()));
     }
-    List<String> poolValuesUnknown = SpecProblems.unknownValues(pool.get(), context.getClient());
-    if (!poolValuesUnknown.isEmpty()) {
-      String message =
-          "NodePool '"
-              + pool.get().getMetadata().getName()
-              + "' holds values this operator does not know: "
-              + String.join("; ", poolValuesUnknown);
-      return finish(m, () -> recorder.failed(m, "NodePoolNotUnderstood", message));
+    Optional<String> notUnderstood =
+        SpecProblems.poolNotUnderstood(pool.get(), context.getClient());
+    if (notUnderstood.isPresent()) {
+      return finish(m, () -> recorder.failed(m, "NodePoolNotUnderstood", notUnderstood.get()));
     }
     Optional<String> refusal = policy.creationRefusal(m);
     if (refusal.isPresent()) {

@@ -283,18 +283,20 @@ public final class VirtualMachineReconciler
     }
     // a pool's spec says how its hosts are shared out: one not understood or invalid places
     // nothing new
-    if (poolRefuses(
-            vm,
-            pool,
-            "NodePoolNotUnderstood",
-            "holds values this operator does not know",
-            SpecProblems.unknownValues(pool, client))
-        || poolRefuses(
-            vm,
-            pool,
-            "NodePoolInvalid",
-            "has an invalid spec",
-            NodePoolValidator.poolProblems(pool.getSpec()))) {
+    Optional<String> notUnderstood = SpecProblems.poolNotUnderstood(pool, client);
+    if (notUnderstood.isPresent()) {
+      recorder.unscheduled(vm, "NodePoolNotUnderstood", notUnderstood.get());
+      return false;
+    }
+    List<String> poolProblems = NodePoolValidator.poolProblems(pool.getSpec());
+    if (!poolProblems.isEmpty()) {
+      recorder.unscheduled(
+          vm,
+          "NodePoolInvalid",
+          "NodePool '"
+              + pool.getMetadata().getName()
+              + "' has an invalid spec: "
+              + String.join("; ", poolProblems));
       return false;
     }
     Optional<String> refusal = policy.creationRefusal(vm);
@@ -310,23 +312,6 @@ public final class VirtualMachineReconciler
     status.host = decision.host().get();
     status.phase = Phase.Scheduling;
     recorder.scheduled(vm, "Placed", "placed on host " + status.host);
-    return true;
-  }
-
-  private boolean poolRefuses(
-      VirtualMachine vm, NodePool pool, String reason, String what, List<String> problems) {
-    if (problems.isEmpty()) {
-      return false;
-    }
-    recorder.unscheduled(
-        vm,
-        reason,
-        "NodePool '"
-            + pool.getMetadata().getName()
-            + "' "
-            + what
-            + ": "
-            + String.join("; ", problems));
     return true;
   }
 
