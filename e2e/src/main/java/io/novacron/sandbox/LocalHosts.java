@@ -54,7 +54,11 @@ public final class LocalHosts implements AutoCloseable {
   }
 
   public Path hostDir(int k) {
-    return work.resolve("hosts/host" + k);
+    return hostDir("host" + k);
+  }
+
+  private Path hostDir(String hostName) {
+    return work.resolve("hosts").resolve(hostName);
   }
 
   public Path guestKernel() {
@@ -67,7 +71,12 @@ public final class LocalHosts implements AutoCloseable {
 
   /** The serial console log of a domain on host k. */
   public Path consoleLog(int k, String domainName) {
-    return hostDir(k).resolve("log/qemu/" + domainName + "-console.log");
+    return consoleLog("host" + k, domainName);
+  }
+
+  /** The serial console log of a domain on the host a pool names {@code hostName} (host1, ...). */
+  public Path consoleLog(String hostName, String domainName) {
+    return hostDir(hostName).resolve("log/qemu/" + domainName + "-console.log");
   }
 
   /** Kills host k's libvirt daemon, leaving its guests running, as a crashed daemon would. */

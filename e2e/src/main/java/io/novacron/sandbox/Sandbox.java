@@ -97,9 +97,7 @@ public final class Sandbox implements AutoCloseable {
       boolean running =
           vm != null && vm.getStatus() != null && vm.getStatus().phase == Phase.Running;
       String host = running ? vm.getStatus().host : null;
-      if (host != null
-          && host.matches("host\\d+")
-          && guestBooted(Integer.parseInt(host.substring(4)), namespace + "_" + name)) {
+      if (host != null && guestBooted(host, namespace + "_" + name)) {
         return;
       }
       if (!pause(Duration.ofSeconds(1))) {
@@ -113,7 +111,7 @@ public final class Sandbox implements AutoCloseable {
         m.getMetadata().getName());
   }
 
-  private boolean guestBooted(int host, String domain) {
+  private boolean guestBooted(String host, String domain) {
     try {
       Path console = hosts.consoleLog(host, domain);
       return Files.exists(console) && Files.readString(console).contains(LocalHosts.GUEST_BOOTED);

@@ -79,10 +79,7 @@ class SandboxIT {
             .get()
             .getStatus()
             .host;
-    Path console =
-        sandbox
-            .hosts()
-            .consoleLog(Integer.parseInt(host.substring("host".length())), "default_app-1");
+    Path console = sandbox.hosts().consoleLog(host, "default_app-1");
     String log =
         await()
             .atMost(Duration.ofSeconds(60))
