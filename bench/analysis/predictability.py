@@ -13,8 +13,13 @@ timeline (10 s, 30 s, 300 s; days 1-6 joined; the same 70 % time split as `bench
     each 5-minute slot's mean over the earlier days, the days aligned at each file's start), an
     input of another kind: what the same times of earlier days did next (the operator has it);
     and with the value's deviation from the profile now added (how far from its usual self the
-    series is; tried, not kept: see the README). The last lines fit on the training part's first
-    80 % and score its newest 20 %, where the profile was adopted without looking at the rest.
+    series is; tried, not kept: see the README);
+    with the eight, the daily profile and the typical minute (the operator's MinuteProfile: an
+    hour-long mean per 10-second slot of the minute; where the horizon's slot sits against the
+    minute's mean), for work that recurs every minute, as cron starts it: the CPU's deviation from
+    its 10-minute mean correlates more with itself at whole minutes of lag than beside them.
+    The last lines fit on the training part's first 80 % and score its newest 20 %, where the
+    profile and the typical minute were adopted without looking at the rest.
 Run from the repository root: python3 bench/analysis/predictability.py (needs numpy; no
 scikit-learn here, hence the few lines of iteratively reweighted least squares below).
 """
@@ -99,6 +104,27 @@ def daily_profile(step, slot_seconds=300, max_days=7):
     return np.array(change), np.array(deviation)
 
 
+def minute_profile(x, step, slot_seconds=10, time_constant=3600):
+    """Per origin: the horizon's slot of the typical minute against the minute's mean."""
+    slots = 60 // slot_seconds
+    mean = np.full(slots, np.nan)
+    updated = np.full(slots, -np.inf)
+    out = np.zeros_like(x)
+    for i, v in enumerate(x):
+        now = i * step
+        s = now % 60 // slot_seconds
+        if now - updated[s] > time_constant:
+            mean[s] = v
+        else:
+            mean[s] += (1 - np.exp(-(now - updated[s]) / time_constant)) * (v - mean[s])
+        updated[s] = now
+        recent = now - updated <= time_constant
+        target = (now + HORIZON_SECONDS) % 60 // slot_seconds
+        if recent[target] and recent.sum() >= 2:
+            out[i] = mean[target] - mean[recent].mean()
+    return out
+
+
 def least_absolute(x, y, rounds=60):
     w = np.linalg.lstsq(x, y, rcond=None)[0]
     for _ in range(rounds):
@@ -128,7 +154,8 @@ def main():
         sets = {"eight features": small, "~30 features": rich,
                 "~30 + other resources": np.hstack([rich, other_resources(table, step)]),
                 "eight + daily profile": np.column_stack([small, profile[0]]),
-                "eight + profile + deviation": np.column_stack([small, *profile])}
+                "eight + profile + deviation": np.column_stack([small, *profile]),
+                "eight + profile + minute": np.column_stack([small, profile[0], minute_profile(cpu, step)])}
         for name, x in sets.items():
             x = np.hstack([x, np.ones((n, 1))])
             w = least_absolute(x[train], target[train])
@@ -136,7 +163,8 @@ def main():
             print(f"  linear, {name:24s} MAE {mae:.3f}  1 - WAPE {100 * (1 - mae / actual.mean()):.2f} %")
         inner = warm + int((cut - warm) * 0.8)
         fit, check = np.arange(warm, inner - h), np.arange(inner, cut - h)
-        for name in ["eight features", "eight + daily profile", "eight + profile + deviation"]:
+        for name in ["eight features", "eight + daily profile", "eight + profile + deviation",
+                     "eight + profile + minute"]:
             x = np.hstack([sets[name], np.ones((n, 1))])
             w = least_absolute(x[fit], target[fit])
             mae = np.abs(cpu[check + h] - (cpu[check] + x[check] @ w)).mean()

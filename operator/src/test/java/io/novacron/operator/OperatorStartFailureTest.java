@@ -43,7 +43,7 @@ class OperatorStartFailureTest {
       // whose parts were never closed left it running, with nothing to stop it
       await()
           .during(Duration.ofSeconds(8))
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(30))
           .until(() -> !Files.exists(LeftoverPostgres.pidFile(dataDir)));
     }
   }

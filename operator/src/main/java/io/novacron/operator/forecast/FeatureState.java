@@ -7,14 +7,15 @@ import java.time.Instant;
  * The model's input for one series (one resource of one VM), kept up to date sample by sample in
  * constant memory: exponentially weighted means over about 1 minute, 10 minutes and 1 hour, an
  * exponentially weighted spread over 10 minutes, the last value and its last change, the time of
- * day, and how the series' typical day ({@link DailyProfile}) moves over the forecast horizon.
- * Nothing is recomputed from history. Values are percentages; features are fractions (percent /
- * 100) so every series shares one scale. A feature row also carries, after the model's inputs, the
- * levels only the online baselines read ({@link OnlineBaselines}).
+ * day, how the series' typical day ({@link DailyProfile}) moves over the forecast horizon, and
+ * where the horizon falls in its typical minute ({@link MinuteProfile}). Nothing is recomputed from
+ * history. Values are percentages; features are fractions (percent / 100) so every series shares
+ * one scale. A feature row also carries, after the model's inputs, the levels only the online
+ * baselines read ({@link OnlineBaselines}).
  */
 public final class FeatureState {
   /** The model's inputs: the first columns of a row. */
-  public static final int FEATURES = 11;
+  public static final int FEATURES = 12;
 
   /**
    * A whole row: the model's inputs, then the mean of the last 5 minutes of samples, that of the
@@ -41,6 +42,7 @@ public final class FeatureState {
   private final double alphaHour;
   private final long horizonSeconds;
   private final DailyProfile profile = new DailyProfile();
+  private final MinuteProfile minute = new MinuteProfile();
 
   /** The last 15 minutes of values, oldest overwritten first; the last 5 are the newest of them. */
   private final float[] recent;
@@ -88,6 +90,7 @@ public final class FeatureState {
     double x = percent / 100;
     at = time;
     profile.add(time, x);
+    minute.add(time, x);
     remember((float) x);
     if (!started) {
       started = true;
@@ -167,6 +170,7 @@ public final class FeatureState {
     into[offset + TIME_OF_DAY] = (float) Math.sin(dayAngle);
     into[offset + TIME_OF_DAY + 1] = (float) Math.cos(dayAngle);
     into[offset + TIME_OF_DAY + 2] = (float) profile.change(at, horizonSeconds);
+    into[offset + TIME_OF_DAY + 3] = (float) minute.offset(at, horizonSeconds);
     into[offset + FEATURES] = (float) (sumFiveMinutes / Math.min(recentCount, fiveMinutes));
     into[offset + FEATURES + 1] = (float) (sumFifteenMinutes / recentCount);
     double typical = profile.level(at, horizonSeconds);

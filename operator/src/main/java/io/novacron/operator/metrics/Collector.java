@@ -63,7 +63,10 @@ public final class Collector implements AutoCloseable {
   }
 
   public Collector start() {
-    ticker.scheduleWithFixedDelay(
+    // at a fixed rate, each host's samples keep their seconds within the minute, which the
+    // forecaster's minute profile learns from; a round only hands hosts to their tasks and skips
+    // hosts still in flight, so a slow host never makes rounds bunch up
+    ticker.scheduleAtFixedRate(
         this::sampleAllHosts, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }

@@ -178,4 +178,15 @@ class FeatureStateTest {
         .as("the typical day falls by 10 points over the horizon")
         .isCloseTo(-0.10f, within(1e-6f));
   }
+
+  @Test
+  void whereTheHorizonFallsInTheTypicalMinuteIsAnInput() {
+    FeatureState s = new FeatureState(10, 300);
+    for (long t = 0; t <= 7_200; t += 10) {
+      s.add(NOON.plusSeconds(t), t % 60 == 0 ? 80 : 50); // busy at the top of every minute
+    }
+    assertThat(features(s)[FeatureState.TIME_OF_DAY + 3])
+        .as("5 minutes from the top of a minute: 80 % against the minute's mean of 55 %")
+        .isCloseTo(0.25f, within(1e-5f));
+  }
 }
