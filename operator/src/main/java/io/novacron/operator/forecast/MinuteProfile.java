@@ -29,12 +29,13 @@ final class MinuteProfile {
 
   /**
    * Weighs each sample by the time since its slot's last one, so the memory is an hour whatever the
-   * sampling interval; a slot not updated within the hour starts afresh.
+   * sampling interval; a slot not updated within the hour, or whose last update is later than this
+   * sample (the clock stepped back), starts afresh.
    */
   void add(Instant at, double value) {
     long second = at.getEpochSecond();
     int s = slotOf(second);
-    if (!recent(s, second)) {
+    if (!recent(s, second) || second < updatedAt[s]) {
       mean[s] = value;
     } else {
       double elapsed = second - updatedAt[s];

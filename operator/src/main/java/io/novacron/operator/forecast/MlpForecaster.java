@@ -145,7 +145,7 @@ public final class MlpForecaster implements AutoCloseable {
 
   /**
    * Training rows, flat: row i's inputs are {@code features[i * FEATURES]} onwards (the layout the
-   * model takes; a million rows are one array of 44 MB instead of a million arrays taking 68 MB),
+   * model takes; a million rows are one array of 48 MB instead of a million arrays taking 68 MB),
    * and the change each row learns, as fractions. The first {@code size} rows count; the arrays may
    * be longer, as sized before the rows were known (a trimmed copy would hold both while copying).
    */

@@ -48,7 +48,7 @@ public final class ModelTrainer {
      * learning from every one held gigabytes (2.2 GB of heap at its peak for 2.8 M rows in
      * `bench/run training`), growing with the history. Rows do help: on 200 VMs' two days of
      * replayed traces the CPU model's error was 3.38 / 2.59 / 1.99 from 0.2 / 1 / 2.8 million rows.
-     * A million, ~48 MB per resource as kept, is the bound; 50,000 origins measure an error to
+     * A million, ~52 MB per resource as kept, is the bound; 50,000 origins measure an error to
      * about a hundredth.
      */
     public static RowLimits operator() {

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * A uniform sample of at most {@code capacity} training rows (the model's inputs and the change
- * that followed), kept flat: ~48 bytes a row where arrays per row take ~90, so the operator's
- * million rows per resource fit in ~48 MB. Sized up front for the rows expected, so a short history
+ * that followed), kept flat: ~52 bytes a row where arrays per row take ~90, so the operator's
+ * million rows per resource fit in ~52 MB. Sized up front for the rows expected, so a short history
  * costs little and a long one is not copied while it grows (the old and the new arrays would both
  * be live: ~73 MB at the last doubling to a million rows); grows only if more come. Handed over to
  * training whole ({@link #takeTrainingSet}), not copied.
@@ -59,7 +59,7 @@ final class TrainingRows {
 
   /**
    * The rows as a training set, their arrays handed over, untrimmed: a copy of a million rows would
-   * hold another 48 MB while the model trains. Rows can be neither added nor read here afterwards.
+   * hold another 52 MB while the model trains. Rows can be neither added nor read here afterwards.
    */
   MlpForecaster.TrainingSet takeTrainingSet() {
     checkNotTaken();

@@ -108,4 +108,20 @@ class MinuteProfileTest {
     assertThat(p.offset(now, 0)).isCloseTo(-10, within(1e-3));
     assertThat(p.offset(now, 15)).as("the top of the minute, not sampled for hours").isZero();
   }
+
+  @Test
+  void aClockSteppedBackRestartsTheSlotsItMeets() {
+    MinuteProfile p = new MinuteProfile();
+    for (long s = 0; s <= 7_200; s += 10) {
+      p.add(START.plusSeconds(s), cronLike(s));
+    }
+    // the clock goes back half an hour: 60 % everywhere from there
+    Instant stepped = START.plusSeconds(7_200 - 1_800);
+    for (long s = 0; s < 60; s += 10) {
+      p.add(stepped.plusSeconds(s), 60);
+    }
+    assertThat(p.offset(stepped.plusSeconds(50), 10))
+        .as("every slot restarted at 60 %, none extrapolated backwards")
+        .isCloseTo(0, within(1e-9));
+  }
 }

@@ -253,4 +253,22 @@ class MlpForecasterTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("trained on other features");
   }
+
+  /** Stored before the typical minute was a feature: led by a count of eleven. */
+  @Test
+  void aModelOfElevenFeaturesIsRefused() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream older = new DataOutputStream(bytes)) {
+      older.writeInt(11);
+      for (int j = 0; j < 11; j++) {
+        older.writeFloat(0.3f); // mean
+        older.writeFloat(0.05f); // spread
+      }
+      older.writeFloat(0.02f); // spread of the change
+      older.writeInt(1); // members
+    }
+    assertThatThrownBy(() -> MlpForecaster.load(bytes.toByteArray()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("trained on other features");
+  }
 }
