@@ -236,39 +236,31 @@ class MlpForecasterTest {
 
   /**
    * Stored before the daily profile was a feature, a model's bytes began with the scaling of ten
-   * features and no count.
+   * features and no count; before the typical minute, with a count of eleven.
    */
   @Test
-  void aModelOfOtherFeaturesIsRefusedRatherThanMisread() throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream older = new DataOutputStream(bytes)) {
-      for (int j = 0; j < 10; j++) {
-        older.writeFloat(0.3f); // mean
-        older.writeFloat(0.05f); // spread
-      }
-      older.writeFloat(0.02f); // spread of the change
-      older.writeInt(1); // members
-    }
-    assertThatThrownBy(() -> MlpForecaster.load(bytes.toByteArray()))
+  void modelsOfOtherFeaturesAreRefusedRatherThanMisread() throws IOException {
+    assertThatThrownBy(() -> MlpForecaster.load(olderModel(10, false)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("trained on other features");
+    assertThatThrownBy(() -> MlpForecaster.load(olderModel(11, true)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("trained on other features");
   }
 
-  /** Stored before the typical minute was a feature: led by a count of eleven. */
-  @Test
-  void aModelOfElevenFeaturesIsRefused() throws IOException {
+  private static byte[] olderModel(int features, boolean counted) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream older = new DataOutputStream(bytes)) {
-      older.writeInt(11);
-      for (int j = 0; j < 11; j++) {
+      if (counted) {
+        older.writeInt(features);
+      }
+      for (int j = 0; j < features; j++) {
         older.writeFloat(0.3f); // mean
         older.writeFloat(0.05f); // spread
       }
       older.writeFloat(0.02f); // spread of the change
       older.writeInt(1); // members
     }
-    assertThatThrownBy(() -> MlpForecaster.load(bytes.toByteArray()))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("trained on other features");
+    return bytes.toByteArray();
   }
 }
