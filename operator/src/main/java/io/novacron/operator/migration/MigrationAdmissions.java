@@ -50,7 +50,7 @@ final class MigrationAdmissions {
         if (a.pool().equals(pool)) {
           entries.add(entry(m, a.sourceHost(), State.ACTIVE, a.at()));
         }
-      } else if (s != null && s.phase != null && pool.equals(s.nodePool)) {
+      } else if (s != null && pool.equals(s.nodePool)) {
         entries.add(entry(m, s.sourceHost, stateOf(s.phase), startedAt(s)));
       }
     }
@@ -78,7 +78,15 @@ final class MigrationAdmissions {
         startedAt);
   }
 
+  /**
+   * A Migration given its pool has a phase; one without a phase this operator can read had it
+   * written by a newer operator, is left alone (see MigrationReconciler) and may well be moving its
+   * VM, so it holds its slot as if under way.
+   */
   private static State stateOf(Phase phase) {
+    if (phase == null) {
+      return State.ACTIVE;
+    }
     return switch (phase) {
       case Pending -> State.WAITING;
       case Scheduling, Running -> State.ACTIVE;

@@ -97,7 +97,8 @@ final class MigrationRecorder {
         "StatusNotUnderstood",
         "the status holds values this operator does not know ("
             + unknownValues
-            + "); a newer operator wrote it, so this Migration is left as it is");
+            + "); a newer operator wrote it, so this Migration is left as it is (and counted"
+            + " as under way against its pool's migration limits)");
   }
 
   void normal(Migration m, String reason, String message) {
