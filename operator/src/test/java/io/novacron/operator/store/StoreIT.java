@@ -126,91 +126,6 @@ class StoreIT {
     }
   }
 
-  @Test
-  void oneVmsHistoryIsReadFromOnePartitionThroughThePrimaryKey() throws Exception {
-    try (Connection c = db.dataSource().getConnection()) {
-      partitions.ensurePartitions(c, NOW);
-      try (Statement st = c.createStatement()) {
-        st.execute(
-            "INSERT INTO vm_samples SELECT ('00000000-0000-0000-0000-' || lpad(v::text, 12, '0'))::uuid,"
-                + " now() - (s || ' seconds')::interval, 1, '{1}', null, null, 0, 0, 0, 0, 0, 0"
-                + " FROM generate_series(1, 200) v, generate_series(0, 3600, 60) s");
-        st.execute("ANALYZE vm_samples");
-      }
-      String plan =
-          String.join(
-              "\n",
-              rows(
-                  c,
-                  "EXPLAIN SELECT ts, cpu_percent FROM vm_samples"
-                      + " WHERE vm_uid = '00000000-0000-0000-0000-000000000007'"
-                      + " AND ts >= now() - interval '30 minutes' AND ts < now()"));
-      assertThat(plan).contains("Index").contains("pkey");
-      assertThat(plan)
-          .contains(
-              PartitionMaintainer.partitionName(PartitionMaintainer.VM_TABLE, TODAY)
-                  .substring(0, 10));
-      assertThat(plan.lines().filter(l -> l.contains("on vm_samples_p")).count())
-          .as(
-              "partition pruning leaves today's partition only (yesterday's too near midnight)\n"
-                  + plan)
-          .isBetween(1L, 2L);
-    }
-  }
-
-  @Test
-  void theSummaryReadsOnlyTheWindowThroughTheBucketIndex() throws Exception {
-    try (Connection c = db.dataSource().getConnection();
-        Statement st = c.createStatement()) {
-      // 500 VMs x 60 days of hourly rollups: a 24-hour window is under 2 % of the rows
-      st.execute(
-          "INSERT INTO vm_rollup_1h SELECT ('00000000-0000-0000-0000-' || lpad(v::text, 12, '0'))::uuid,"
-              + " date_trunc('hour', now()) - (h || ' hours')::interval, 360, now(),"
-              + " 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0"
-              + " FROM generate_series(1, 500) v, generate_series(0, 24 * 60) h");
-      st.execute("VACUUM ANALYZE vm_rollup_1h");
-      String plan =
-          String.join(
-              "\n",
-              rows(
-                  c,
-                  "EXPLAIN SELECT r.vm_uid, sum(r.cpu_sum) / sum(r.samples), max(r.cpu_max),"
-                      + " max(r.mem_max) FROM vm_rollup_1h r WHERE r.bucket >= now() - interval '24"
-                      + " hours' AND r.bucket < now() GROUP BY r.vm_uid"));
-      assertThat(plan)
-          .as(plan)
-          .contains("Index Scan on vm_rollup_1h_bucket", "Index Cond: ((bucket >=")
-          .doesNotContain("Seq Scan");
-    }
-  }
-
-  @Test
-  void oneHostsHistoryIsReadFromOnePartitionThroughThePrimaryKey() throws Exception {
-    try (Connection c = db.dataSource().getConnection()) {
-      partitions.ensurePartitions(c, NOW);
-      try (Statement st = c.createStatement()) {
-        st.execute(
-            "INSERT INTO host_samples SELECT 'pool', 'host-' || h, now() - (s || ' seconds')::interval,"
-                + " 10, 1, 2 FROM generate_series(1, 50) h, generate_series(0, 3600, 10) s");
-        st.execute("ANALYZE host_samples");
-      }
-      String plan =
-          String.join(
-              "\n",
-              rows(
-                  c,
-                  "EXPLAIN SELECT ts, cpu_percent FROM host_samples WHERE pool = 'pool'"
-                      + " AND host = 'host-7' AND ts >= now() - interval '30 minutes'"
-                      + " AND ts < now()"));
-      assertThat(plan).as(plan).contains("pkey");
-      assertThat(plan.lines().filter(l -> l.contains("on host_samples_p")).count())
-          .as(
-              "partition pruning leaves today's partition only (yesterday's too near midnight)\n"
-                  + plan)
-          .isBetween(1L, 2L);
-    }
-  }
-
   private static void insert(Connection c, String uid, Instant ts) throws SQLException {
     try (var ps =
         c.prepareStatement(
@@ -227,17 +142,6 @@ class StoreIT {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  private static List<String> rows(Connection c, String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
   }
 
   /** Every migration the source holds: all of them must have run. */

@@ -5,6 +5,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.jar.JarFile;
 
@@ -33,6 +37,15 @@ public enum PostgresVersion {
           versionProperty + " is not set: run the ITs through Maven (./mvnw verify)");
     }
     return Integer.parseInt(version.substring(0, version.indexOf('.')));
+  }
+
+  /** The major version of the server {@code c} is connected to. */
+  public static int majorRunning(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int")) {
+      rs.next();
+      return rs.getInt(1) / 10_000;
+    }
   }
 
   void configure(EmbeddedPostgres.Builder builder) {
