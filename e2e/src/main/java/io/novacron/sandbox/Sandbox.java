@@ -69,6 +69,9 @@ public final class Sandbox implements AutoCloseable {
     env.putIfAbsent("NOVACRON_VM_POLL_INTERVAL", "5s");
     env.putIfAbsent("NOVACRON_START_RETRY_INTERVAL", "10s");
     env.putIfAbsent("NOVACRON_FORECAST_INTERVAL", "15s"); // forecasts show up soon in a demo
+    // the operator's 6 h would train its first model from the sandbox's own history hours in;
+    // every 10 minutes, one is trained as soon as the history holds enough (under an hour)
+    env.putIfAbsent("NOVACRON_FORECAST_RETRAIN_INTERVAL", "10m");
     env.putIfAbsent("NOVACRON_DATA_DIR", work.resolve("sandbox/data").toString());
     env.put("NOVACRON_HTTP_HOST", "127.0.0.1");
     env.put("NOVACRON_HTTP_PORT", String.valueOf(httpPort));
