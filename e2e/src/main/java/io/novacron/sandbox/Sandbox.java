@@ -70,7 +70,7 @@ public final class Sandbox implements AutoCloseable {
     env.putIfAbsent("NOVACRON_START_RETRY_INTERVAL", "10s");
     env.putIfAbsent("NOVACRON_FORECAST_INTERVAL", "15s"); // forecasts show up soon in a demo
     // the operator's 6 h would train its first model from the sandbox's own history hours in;
-    // every 10 minutes, one is trained as soon as the history holds enough (under an hour)
+    // every 10 minutes, one is trained soon after the history holds enough (~1.5 h)
     env.putIfAbsent("NOVACRON_FORECAST_RETRAIN_INTERVAL", "10m");
     env.putIfAbsent("NOVACRON_DATA_DIR", work.resolve("sandbox/data").toString());
     env.put("NOVACRON_HTTP_HOST", "127.0.0.1");
