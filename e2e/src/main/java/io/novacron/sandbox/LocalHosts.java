@@ -11,6 +11,9 @@ public final class LocalHosts implements AutoCloseable {
   /** What the sandbox guest prints on its serial console once it has booted. */
   public static final String GUEST_BOOTED = "NOVACRON-GUEST-BOOTED";
 
+  /** What the sandbox guest prints on its serial console every second while it runs. */
+  public static final String GUEST_HEARTBEAT = "NOVACRON-HEARTBEAT";
+
   private final Path repo;
   private final Path work;
   private int started;

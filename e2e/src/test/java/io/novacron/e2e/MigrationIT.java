@@ -19,6 +19,7 @@ import io.novacron.crds.vm.PlacementSpec;
 import io.novacron.crds.vm.VirtualMachine;
 import io.novacron.crds.vm.VirtualMachineStatus;
 import io.novacron.operator.placement.RebalancePlanner;
+import io.novacron.sandbox.LocalHosts;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MigrationIT {
   static final Duration MOVE = Duration.ofSeconds(120);
-  static final String HEARTBEAT = "NOVACRON-HEARTBEAT";
+  static final String HEARTBEAT = LocalHosts.GUEST_HEARTBEAT;
   static final String DISK_MARK = "NOVACRON-DISK-MARK";
 
   @BeforeAll

@@ -85,7 +85,9 @@ class SandboxIT {
             .atMost(Duration.ofSeconds(60))
             .until(
                 () -> Files.exists(console) ? Files.readString(console) : "",
-                text -> text.lines().filter(l -> l.startsWith("NOVACRON-HEARTBEAT")).count() >= 3);
+                text ->
+                    text.lines().filter(l -> l.startsWith(LocalHosts.GUEST_HEARTBEAT)).count()
+                        >= 3);
     assertThat(log).doesNotContain("BUG:", "Oops", "soft lockup", "corruption");
   }
 

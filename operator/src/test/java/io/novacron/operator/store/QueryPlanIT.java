@@ -72,23 +72,17 @@ class QueryPlanIT {
         st.execute("ANALYZE vm_samples");
       }
       String plan =
-          String.join(
-              "\n",
-              rows(
-                  c,
-                  "EXPLAIN SELECT ts, cpu_percent FROM vm_samples"
-                      + " WHERE vm_uid = '00000000-0000-0000-0000-000000000007'"
-                      + " AND ts >= now() - interval '30 minutes' AND ts < now()"));
+          plan(
+              c,
+              "SELECT ts, cpu_percent FROM vm_samples"
+                  + " WHERE vm_uid = '00000000-0000-0000-0000-000000000007'"
+                  + " AND ts >= now() - interval '30 minutes' AND ts < now()");
       assertThat(plan).contains("Index").contains("pkey");
       assertThat(plan)
           .contains(
               PartitionMaintainer.partitionName(PartitionMaintainer.VM_TABLE, TODAY)
                   .substring(0, 10));
-      assertThat(plan.lines().filter(l -> l.contains("on vm_samples_p")).count())
-          .as(
-              "partition pruning leaves today's partition only (yesterday's too near midnight)\n"
-                  + plan)
-          .isBetween(1L, 2L);
+      assertPrunedToToday(plan, "vm_samples");
     }
   }
 
@@ -104,13 +98,11 @@ class QueryPlanIT {
               + " FROM generate_series(1, 500) v, generate_series(0, 24 * 60) h");
       st.execute("VACUUM ANALYZE vm_rollup_1h");
       String plan =
-          String.join(
-              "\n",
-              rows(
-                  c,
-                  "EXPLAIN SELECT r.vm_uid, sum(r.cpu_sum) / sum(r.samples), max(r.cpu_max),"
-                      + " max(r.mem_max) FROM vm_rollup_1h r WHERE r.bucket >= now() - interval '24"
-                      + " hours' AND r.bucket < now() GROUP BY r.vm_uid"));
+          plan(
+              c,
+              "SELECT r.vm_uid, sum(r.cpu_sum) / sum(r.samples), max(r.cpu_max),"
+                  + " max(r.mem_max) FROM vm_rollup_1h r WHERE r.bucket >= now() - interval '24"
+                  + " hours' AND r.bucket < now() GROUP BY r.vm_uid");
       assertThat(plan)
           .as(plan)
           .contains("Index Scan on vm_rollup_1h_bucket", "Index Cond: ((bucket >=")
@@ -129,30 +121,34 @@ class QueryPlanIT {
         st.execute("ANALYZE host_samples");
       }
       String plan =
-          String.join(
-              "\n",
-              rows(
-                  c,
-                  "EXPLAIN SELECT ts, cpu_percent FROM host_samples WHERE pool = 'pool'"
-                      + " AND host = 'host-7' AND ts >= now() - interval '30 minutes'"
-                      + " AND ts < now()"));
+          plan(
+              c,
+              "SELECT ts, cpu_percent FROM host_samples WHERE pool = 'pool'"
+                  + " AND host = 'host-7' AND ts >= now() - interval '30 minutes'"
+                  + " AND ts < now()");
       assertThat(plan).as(plan).contains("pkey");
-      assertThat(plan.lines().filter(l -> l.contains("on host_samples_p")).count())
-          .as(
-              "partition pruning leaves today's partition only (yesterday's too near midnight)\n"
-                  + plan)
-          .isBetween(1L, 2L);
+      assertPrunedToToday(plan, "host_samples");
     }
   }
 
-  private static List<String> rows(Connection c, String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
+  /** Partition pruning leaves today's partition only (yesterday's too, near midnight). */
+  private static void assertPrunedToToday(String plan, String table) {
+    assertThat(plan.lines().filter(l -> l.contains("on " + table + "_p")).count())
+        .as(
+            "partition pruning leaves today's partition only (yesterday's too near midnight)\n"
+                + plan)
+        .isBetween(1L, 2L);
+  }
+
+  /** PostgreSQL's plan for {@code query}, one line per plan node. */
+  private static String plan(Connection c, String query) throws SQLException {
+    List<String> lines = new ArrayList<>();
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
+        ResultSet rs = st.executeQuery("EXPLAIN " + query)) {
       while (rs.next()) {
-        out.add(rs.getString(1));
+        lines.add(rs.getString(1));
       }
     }
-    return out;
+    return String.join("\n", lines);
   }
 }
