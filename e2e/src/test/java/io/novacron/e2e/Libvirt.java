@@ -6,7 +6,11 @@ import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.LibvirtException;
 
-/** The tests' own view of a host, straight through libvirt, independent of the operator. */
+/**
+ * The tests' own view of a host, straight through libvirt, independent of the operator. Domain
+ * handles are freed before the connection closes: one left to the garbage collector keeps the
+ * connection open.
+ */
 final class Libvirt {
   private Libvirt() {}
 
@@ -15,7 +19,12 @@ final class Libvirt {
     try {
       Connect conn = new Connect(uri);
       try {
-        return Optional.of(conn.domainLookupByUUIDString(uuid).getInfo().state);
+        Domain d = conn.domainLookupByUUIDString(uuid);
+        try {
+          return Optional.of(d.getInfo().state);
+        } finally {
+          d.free();
+        }
       } catch (LibvirtException e) {
         return Optional.empty();
       } finally {
@@ -64,7 +73,12 @@ final class Libvirt {
     try {
       Connect conn = new Connect(uri);
       try {
-        return call.apply(conn.domainLookupByUUIDString(uuid));
+        Domain d = conn.domainLookupByUUIDString(uuid);
+        try {
+          return call.apply(d);
+        } finally {
+          d.free();
+        }
       } finally {
         conn.close();
       }

@@ -351,10 +351,15 @@ class LibvirtHostsIT {
         assertThat(hostStatus(pool, "host3").healthReason)
             .contains("1 domain(s) not managed by NovaCron");
         Thread.sleep(3000); // several polls later it is still there, untouched
-        assertThat(conn.domainLookupByName("not-ours").getUUIDString())
-            .isEqualTo(domain.getUUIDString());
+        org.libvirt.Domain seen = conn.domainLookupByName("not-ours");
+        try {
+          assertThat(seen.getUUIDString()).isEqualTo(domain.getUUIDString());
+        } finally {
+          seen.free();
+        }
       } finally {
         domain.undefine();
+        domain.free(); // a handle left to the garbage collector keeps the connection open
       }
     } finally {
       conn.close();

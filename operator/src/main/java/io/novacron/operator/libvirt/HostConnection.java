@@ -184,12 +184,23 @@ public final class HostConnection implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Connect conn) {
+  /**
+   * Closes the connection; false when it stays open (a handle to it still in use or never freed,
+   * libvirt then closes it when the last one goes) or closing failed.
+   */
+  private boolean closeQuietly(Connect conn) {
     try {
-      conn.close();
+      if (conn.close() == 0) {
+        return true;
+      }
+      log.warn(
+          "libvirt connection to {} stays open after close: handles still refer to it (a call"
+              + " still running, or handles never freed)",
+          uri);
     } catch (LibvirtException | RuntimeException e) {
       log.debug("Closing libvirt connection failed", e);
     }
+    return false;
   }
 
   private ExecutorService newExecutor() {
@@ -203,14 +214,17 @@ public final class HostConnection implements AutoCloseable {
 
   @Override
   public void close() {
+    closeReleasing();
+  }
+
+  /** Closes; true when the connection is really gone (see {@link #closeQuietly}). */
+  boolean closeReleasing() {
     Connect conn;
     synchronized (this) {
       conn = connection;
       connection = null;
       executor.shutdownNow();
     }
-    if (conn != null) {
-      closeQuietly(conn);
-    }
+    return conn == null || closeQuietly(conn);
   }
 }

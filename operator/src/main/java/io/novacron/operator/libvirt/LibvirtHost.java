@@ -15,8 +15,17 @@ import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
 import org.libvirt.StoragePool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The operations NovaCron performs on one libvirt host, each bounded by the call timeout. */
+/**
+ * The operations NovaCron performs on one libvirt host, each bounded by the call timeout.
+ *
+ * <p>Every domain, pool and volume handle is freed as soon as the call is done: each holds a
+ * reference to its connection, and one left to the garbage collector kept the connection open after
+ * {@link HostConnection#close} (its socket to the host; with the test driver, its domains, which
+ * then clashed with the next operator's in the same process).
+ */
 public final class LibvirtHost {
   private static final int LIST_ALL = 0;
   private static final long MIB = 1024L * 1024L;
@@ -24,6 +33,8 @@ public final class LibvirtHost {
   private static final int XML_SECURE = 1;
   private static final int XML_INACTIVE = 2;
   private static final int POOL_CREATE_WITH_BUILD = 1;
+
+  private static final Logger log = LoggerFactory.getLogger(LibvirtHost.class);
 
   private final HostConnection connection;
 
@@ -53,11 +64,18 @@ public final class LibvirtHost {
     return connection.call(
         "listing domains",
         c -> {
-          List<DomainSummary> result = new ArrayList<>();
-          for (Domain d : c.listAllDomains(LIST_ALL)) {
-            result.add(new DomainSummary(d.getUUIDString(), d.getName()));
+          Domain[] all = c.listAllDomains(LIST_ALL);
+          try {
+            List<DomainSummary> result = new ArrayList<>();
+            for (Domain d : all) {
+              result.add(new DomainSummary(d.getUUIDString(), d.getName()));
+            }
+            return result;
+          } finally {
+            for (Domain d : all) {
+              free(d);
+            }
           }
-          return result;
         });
   }
 
@@ -69,15 +87,19 @@ public final class LibvirtHost {
           if (d == null) {
             return Optional.empty();
           }
-          DomainInfo info = d.getInfo();
-          return Optional.of(
-              new DomainRuntime(
-                  uuid,
-                  d.getName(),
-                  DomainStateReader.read(d),
-                  info.nrVirtCpu,
-                  info.memory,
-                  info.maxMem));
+          try {
+            DomainInfo info = d.getInfo();
+            return Optional.of(
+                new DomainRuntime(
+                    uuid,
+                    d.getName(),
+                    DomainStateReader.read(d),
+                    info.nrVirtCpu,
+                    info.memory,
+                    info.maxMem));
+          } finally {
+            free(d);
+          }
         });
   }
 
@@ -92,8 +114,15 @@ public final class LibvirtHost {
           List<DomainCounters> result = new ArrayList<>();
           for (String uuid : uuids) {
             Domain d = lookup(c, uuid);
-            if (d != null && d.isActive() == 1) {
-              result.add(DomainSampler.sample(d, uuid, clock.instant()));
+            if (d == null) {
+              continue;
+            }
+            try {
+              if (d.isActive() == 1) {
+                result.add(DomainSampler.sample(d, uuid, clock.instant()));
+              }
+            } finally {
+              free(d);
             }
           }
           return result;
@@ -113,7 +142,16 @@ public final class LibvirtHost {
 
   /** Defines (or redefines) a persistent domain; returns its UUID. */
   public String define(String xml) {
-    return connection.call("defining domain", c -> c.domainDefineXML(xml).getUUIDString());
+    return connection.call(
+        "defining domain",
+        c -> {
+          Domain d = c.domainDefineXML(xml);
+          try {
+            return d.getUUIDString();
+          } finally {
+            free(d);
+          }
+        });
   }
 
   public void start(String uuid) {
@@ -195,16 +233,21 @@ public final class LibvirtHost {
                   null);
             }
             pool.storageVolCreateXML(
-                "<volume><name>"
-                    + xmlText(file.getFileName().toString())
-                    + "</name><capacity unit='bytes'>"
-                    + capacityBytes
-                    + "</capacity><target><format type='"
-                    + format
-                    + "'/></target></volume>",
-                0);
+                    "<volume><name>"
+                        + xmlText(file.getFileName().toString())
+                        + "</name><capacity unit='bytes'>"
+                        + capacityBytes
+                        + "</capacity><target><format type='"
+                        + format
+                        + "'/></target></volume>",
+                    0)
+                .free();
           } finally {
-            pool.destroy();
+            try {
+              pool.destroy();
+            } finally {
+              pool.free();
+            }
           }
           return null;
         });
@@ -246,8 +289,21 @@ public final class LibvirtHost {
           if (d == null) {
             throw new LibvirtOperationException("domain " + uuid + " does not exist", null);
           }
-          return function.apply(d);
+          try {
+            return function.apply(d);
+          } finally {
+            free(d);
+          }
         });
+  }
+
+  /** Frees the handle; a failure to free is only logged, never hides the call's own outcome. */
+  static void free(Domain d) {
+    try {
+      d.free();
+    } catch (LibvirtException e) {
+      log.debug("Freeing a domain handle failed: {}", e.getMessage());
+    }
   }
 
   private static Domain lookup(Connect c, String uuid) throws LibvirtException {

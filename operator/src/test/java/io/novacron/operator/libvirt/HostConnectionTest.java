@@ -91,18 +91,7 @@ class HostConnectionTest {
   @Test
   void countsOnlyTheOnlineVcpusOfADomainThatCanGrow() {
     LibvirtHost host = hosts.host("test:///default");
-    String uuid = UUID.randomUUID().toString();
-    host.define(
-        """
-        <domain type='test'>
-          <name>sampler-%s</name>
-          <uuid>%s</uuid>
-          <memory unit='MiB'>128</memory>
-          <vcpu current='1'>3</vcpu>
-          <os><type>hvm</type></os>
-        </domain>
-        """
-            .formatted(uuid, uuid));
+    String uuid = defineDomainWithOneOfThreeVcpus(host);
     try {
       host.start(uuid);
       List<DomainCounters> counters = host.counters(List.of(uuid), Clock.systemUTC());
@@ -116,6 +105,56 @@ class HostConnectionTest {
       host.destroy(uuid);
       host.undefine(uuid);
     }
+  }
+
+  /**
+   * Every operation frees the handles it takes, failed ones too (the test driver has no jobs and
+   * the domain no disk), so closing really releases the connection. (createEmptyDisk is not among
+   * them: the test driver cannot create the pool it needs.)
+   */
+  @Test
+  void everyOperationFreesItsHandlesSoCloseReleasesTheConnection() {
+    HostConnection conn =
+        new HostConnection(
+            "test:///default", Duration.ofSeconds(5), Duration.ofMillis(1), Clock.systemUTC());
+    LibvirtHost host = new LibvirtHost(conn);
+    String uuid = defineDomainWithOneOfThreeVcpus(host);
+    host.start(uuid);
+    assertThat(host.domains()).extracting(DomainSummary::uuid).contains(uuid);
+    assertThat(host.domain(uuid)).isPresent();
+    assertThat(host.counters(List.of(uuid), Clock.systemUTC())).hasSize(1);
+    host.setVcpus(uuid, 2);
+    host.setMemoryKiB(uuid, 65536);
+    assertThat(host.definition(uuid)).contains(uuid);
+    assertThatThrownBy(() -> host.jobStats(uuid, false))
+        .isInstanceOf(LibvirtOperationException.class);
+    assertThatThrownBy(() -> host.abortJob(uuid)).isInstanceOf(LibvirtOperationException.class);
+    assertThatThrownBy(() -> host.diskCapacity(uuid, "vda"))
+        .isInstanceOf(LibvirtOperationException.class);
+    assertThatThrownBy(() -> host.startPostCopy(uuid))
+        .isInstanceOf(LibvirtOperationException.class);
+    host.shutdown(uuid); // the test driver's guest stops at once
+    host.undefine(uuid);
+    assertThat(host.domain(uuid)).isEmpty();
+
+    assertThat(conn.closeReleasing()).isTrue();
+  }
+
+  /** Defines a test-driver domain with one vCPU online of three; returns its UUID. */
+  private static String defineDomainWithOneOfThreeVcpus(LibvirtHost host) {
+    String uuid = UUID.randomUUID().toString();
+    host.define(
+        """
+        <domain type='test'>
+          <name>sampler-%s</name>
+          <uuid>%s</uuid>
+          <memory unit='MiB'>128</memory>
+          <vcpu current='1'>3</vcpu>
+          <os><type>hvm</type></os>
+        </domain>
+        """
+            .formatted(uuid, uuid));
+    return uuid;
   }
 
   private static void await(java.util.function.BooleanSupplier condition) {
