@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -82,25 +83,22 @@ public final class LibvirtHost {
   public Optional<DomainRuntime> domain(String uuid) {
     return connection.call(
         "reading domain " + uuid,
-        c -> {
-          Domain d = lookup(c, uuid);
-          if (d == null) {
-            return Optional.empty();
-          }
-          try {
-            DomainInfo info = d.getInfo();
-            return Optional.of(
-                new DomainRuntime(
-                    uuid,
-                    d.getName(),
-                    DomainStateReader.read(d),
-                    info.nrVirtCpu,
-                    info.memory,
-                    info.maxMem));
-          } finally {
-            free(d);
-          }
-        });
+        c ->
+            onLookedUp(
+                c,
+                uuid,
+                d -> {
+                  DomainInfo info = d.getInfo();
+                  return Optional.of(
+                      new DomainRuntime(
+                          uuid,
+                          d.getName(),
+                          DomainStateReader.read(d),
+                          info.nrVirtCpu,
+                          info.memory,
+                          info.maxMem));
+                },
+                Optional::empty));
   }
 
   /**
@@ -113,16 +111,14 @@ public final class LibvirtHost {
         c -> {
           List<DomainCounters> result = new ArrayList<>();
           for (String uuid : uuids) {
-            Domain d = lookup(c, uuid);
-            if (d == null) {
-              continue;
-            }
-            try {
-              if (d.isActive() == 1) {
-                result.add(DomainSampler.sample(d, uuid, clock.instant()));
-              }
-            } finally {
-              free(d);
+            DomainCounters running =
+                onLookedUp(
+                    c,
+                    uuid,
+                    d -> d.isActive() == 1 ? DomainSampler.sample(d, uuid, clock.instant()) : null,
+                    () -> null);
+            if (running != null) {
+              result.add(running);
             }
           }
           return result;
@@ -284,17 +280,32 @@ public final class LibvirtHost {
   private <T> T withDomain(String what, String uuid, DomainFunction<T> function) {
     return connection.call(
         what + " " + uuid,
-        c -> {
-          Domain d = lookup(c, uuid);
-          if (d == null) {
-            throw new LibvirtOperationException("domain " + uuid + " does not exist", null);
-          }
-          try {
-            return function.apply(d);
-          } finally {
-            free(d);
-          }
-        });
+        c ->
+            onLookedUp(
+                c,
+                uuid,
+                function,
+                () -> {
+                  throw new LibvirtOperationException("domain " + uuid + " does not exist", null);
+                }));
+  }
+
+  /**
+   * Applies {@code found} to the domain {@code uuid} and frees its handle, or answers {@code
+   * missing} when the host has no such domain.
+   */
+  private static <T> T onLookedUp(
+      Connect c, String uuid, DomainFunction<T> found, Supplier<T> missing)
+      throws LibvirtException {
+    Domain d = lookup(c, uuid);
+    if (d == null) {
+      return missing.get();
+    }
+    try {
+      return found.apply(d);
+    } finally {
+      free(d);
+    }
   }
 
   /** Frees the handle; a failure to free is only logged, never hides the call's own outcome. */
